@@ -27,6 +27,8 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: { 'no-restricted-syntax': 'off' },
   },
+  // Config files are plain JS without type information for their imports.
+  { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
   // Layer boundaries (design §2): shared sees neither Node nor the DOM side; renderer never reaches into Node.
   {
     files: ['shared/**/*.ts'],
