@@ -1,0 +1,14 @@
+import type { CloudState } from '../model';
+import { buildContoso } from './contoso';
+import { buildScale, type ScaleParameters } from './scale';
+
+export const scenarioNames = ['contoso', 'scale'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (scenarioNames as readonly string[]).includes(name);
+}
+
+export function buildScenario(name: ScenarioName, seed: number, scale: Partial<ScaleParameters> = {}): CloudState {
+  return name === 'contoso' ? buildContoso(seed) : buildScale(seed, scale);
+}
