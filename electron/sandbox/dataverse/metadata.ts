@@ -1,33 +1,12 @@
 import type { SbResponse } from '../http';
-import { entities, type AttributeMeta } from './schema';
+import { edmTypeOf } from './odata/edm';
+import { entities } from './schema';
 
 /**
  * A CSDL document for the sandbox's tables: enough for tools that read `$metadata` to learn entity
  * sets, keys, property types and lookups. The real document is far larger; its shape is the same.
  */
 
-function edm(attr: AttributeMeta): string {
-  switch (attr.type) {
-    case 'string':
-    case 'memo':
-      return 'Edm.String';
-    case 'integer':
-    case 'picklist':
-    case 'state':
-    case 'status':
-      return 'Edm.Int32';
-    case 'bigint':
-      return 'Edm.Int64';
-    case 'decimal':
-      return 'Edm.Decimal';
-    case 'boolean':
-      return 'Edm.Boolean';
-    case 'datetime':
-      return 'Edm.DateTimeOffset';
-    default:
-      return 'Edm.Guid';
-  }
-}
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -37,7 +16,7 @@ function build(): string {
   const types = entities.map((e) => {
     const props = Object.values(e.attributes).map((a) => {
       const name = a.type === 'lookup' || a.type === 'owner' ? `_${a.logicalName}_value` : a.logicalName;
-      return `<Property Name="${escape(name)}" Type="${edm(a)}"${a.type === 'string' || a.type === 'memo' ? ' Unicode="false"' : ''} />`;
+      return `<Property Name="${escape(name)}" Type="${edmTypeOf(a)}"${a.type === 'string' || a.type === 'memo' ? ' Unicode="false"' : ''} />`;
     });
     const navs = Object.values(e.attributes)
       .filter((a) => a.navigation && a.targets?.[0])

@@ -1,6 +1,7 @@
 import type { CellValue, Row, SandboxEnvironment } from '../model';
 import type { SandboxStore } from '../store';
 import { DataverseError, notFound } from './errors';
+import { edmTypeOf } from './odata/edm';
 import { entityBySetName, type AttributeMeta, type EntityMeta } from './schema';
 
 /**
@@ -21,33 +22,11 @@ export function payloadError(meta: EntityMeta, inner: string): DataverseError {
   );
 }
 
-function edmType(attr: AttributeMeta): string {
-  switch (attr.type) {
-    case 'string':
-    case 'memo':
-      return 'Edm.String';
-    case 'integer':
-    case 'picklist':
-    case 'state':
-    case 'status':
-      return 'Edm.Int32';
-    case 'bigint':
-      return 'Edm.Int64';
-    case 'decimal':
-      return 'Edm.Decimal';
-    case 'boolean':
-      return 'Edm.Boolean';
-    case 'datetime':
-      return 'Edm.DateTimeOffset';
-    default:
-      return 'Edm.Guid';
-  }
-}
 
 function convert(meta: EntityMeta, attr: AttributeMeta, value: unknown): CellValue {
   if (value === null) return null;
   const mismatch = (): DataverseError =>
-    payloadError(meta, `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${edmType(attr)}'.`);
+    payloadError(meta, `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${edmTypeOf(attr)}'.`);
   switch (attr.type) {
     case 'string':
     case 'memo': {

@@ -285,3 +285,45 @@ describe('single rows, ETags and bad input', () => {
     expect((await h.dv('uat', 'GET', `environmentvariablevalues(${valueId})`, { as: rm })).status).toBe(404);
   });
 });
+
+describe('robustness', () => {
+  it('never answers 500 to malformed requests', async () => {
+    const token = await h.token(rm, `${h.base}/orgs/contoso-dev`);
+    const base = `${h.base}/orgs/contoso-dev/api/data/v9.2`;
+    const auth = { authorization: `Bearer ${token}` };
+    const cases: [string, string, string?, Record<string, string>?][] = [
+      ['GET', `${base}/workflows?$filter=(((`],
+      ['GET', `${base}/workflows?$filter=name eq 'a' and`],
+      ['GET', `${base}/workflows?$filter=statecode eq 'x'`],
+      ['GET', `${base}/workflows?$filter=workflowid eq 123`],
+      ['GET', `${base}/workflows?$orderby=nosuch desc`],
+      ['GET', `${base}/workflows?$top=-1`],
+      ['GET', `${base}/workflows?$top=abc`],
+      ['GET', `${base}/workflows?$expand=nosuch`],
+      ['GET', `${base}/workflows?$expand=ownerid($select=nosuch)`],
+      ['GET', `${base}/workflows?$select=name,,`],
+      ['GET', `${base}/workflows?$skiptoken=garbage`],
+      ['GET', `${base}/workflows?fetchXml=<fetch`],
+      ['GET', `${base}/workflows?fetchXml=${encodeURIComponent('<fetch><entity name="account"/></fetch>')}`],
+      ['GET', `${base}/workflows(%7Bzz%7D)`],
+      ['GET', `${base}/workflows()`],
+      ['GET', `${base}/workflows(00000000-0000-0000-0000-000000000000)/nosuch`],
+      ['GET', `${base}/systemusers(00000000-0000-0000-0000-000000000000)/Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeName(PrivilegeName='x')`],
+      ['PUT', `${base}/workflows`],
+      ['DELETE', `${base}/workflows`],
+      ['POST', `${base}/workflows`, '\u0000\u0001'],
+      ['POST', `${base}/workflows`, '{"name": 5}'],
+      ['POST', `${base}/solutioncomponents`, '{}'],
+      ['POST', `${base}/$batch`, 'no multipart here', { 'content-type': 'multipart/mixed; boundary=x' }],
+      ['POST', `${base}/$batch`, 'x', { 'content-type': 'text/plain' }],
+      ['PATCH', `${base}/workflows(00000000-0000-0000-0000-000000000000)`, 'null'],
+      ['GET', `${base}/%E0%A4%A`],
+    ];
+    for (const [method, url, body, headers] of cases) {
+      const res = await h.raw(method, url, { headers: { ...auth, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
+      expect(res.status, `${method} ${url}: ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${method} ${url}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+      expect(res.text).not.toMatch(/at \w+ \(|\.ts:\d+/);
+    }
+  });
+});

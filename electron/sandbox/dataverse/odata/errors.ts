@@ -175,3 +175,6 @@ export const conditionValueType = (entityLogicalName: string, attribute: string,
 
 /** What OData.NET answers for a key predicate it cannot convert (e.g. a non-GUID on a GUID key). */
 export const keySyntaxError = (): ODataError => bad('Bad Request - Error in query syntax.');
+
+/** OData.NET's text for an empty item in a $select or $expand list (`name,,`). */
+export const invalidSelectTerm = (text: string): ODataError => bad(`Term '${text}' is not valid in a $select or $expand expression.`);

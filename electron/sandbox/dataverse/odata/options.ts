@@ -6,6 +6,7 @@
 import { attributeByNavigation, attributeByPropertyName, entityByLogicalName, type AttributeMeta, type CollectionNavigationMeta, type EntityMeta } from '../schema';
 import { knownTargets, navigationTypeName } from './edm';
 import {
+  invalidSelectTerm,
   applyNotSupported,
   entityTypeName,
   expandOptionNotSupported,
@@ -116,7 +117,7 @@ export function bindSelect(text: string, metas: readonly EntityMeta[], typeName:
   const names: string[] = [];
   for (const rawItem of text.split(',')) {
     const item = rawItem.trim();
-    if (!item) continue;
+    if (!item) throw invalidSelectTerm(text);
     if (item === '*') return null;
     if (metas.some((m) => attributeByPropertyName(m, item))) {
       if (!names.includes(item)) names.push(item);
@@ -168,7 +169,7 @@ export function bindExpand(text: string, meta: EntityMeta): ExpandItem[] {
   const items: ExpandItem[] = [];
   for (const rawItem of splitTopLevel(text, ',')) {
     const item = rawItem.trim();
-    if (!item) continue;
+    if (!item) throw invalidSelectTerm(text);
     const open = item.indexOf('(');
     let head = (open < 0 ? item : item.slice(0, open)).trim();
     let nested = '';
