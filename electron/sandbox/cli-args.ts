@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { isScenarioName, scenarioNames } from './scenarios';
 import type { SandboxOptions } from './server';
+import { parseFaultSpec } from './traffic/faults';
+import { parseLatency } from './traffic/latency';
 
 /** Flags of `npm run sandbox`, parsed and checked; bad ones raise a UsageError with the exact problem. */
 
 export const usage = `Usage: npm run sandbox -- [--port 0] [--scenario ${scenarioNames.join('|')}] [--seed N]
        [--token-lifetime-s N] [--legacy-spn] [--state-file FILE]
-       [--envs N] [--flows N] [--refs N] [--connectors N]   (scale scenario sizes)`;
+       [--envs N] [--flows N] [--refs N] [--connectors N]   (scale scenario sizes)
+       [--limit-requests N] [--limit-window-s N] [--limit-execution-ms N] [--limit-concurrency N]
+       [--dop-hint N] [--latency-ms N[:J]] [--faults 429=R,503=R,502=R,reset=R,slow=R:MS]`;
 
 export class UsageError extends Error {}
 
@@ -33,6 +37,13 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions {
       flows: { type: 'string' },
       refs: { type: 'string' },
       connectors: { type: 'string' },
+      'limit-requests': { type: 'string' },
+      'limit-window-s': { type: 'string' },
+      'limit-execution-ms': { type: 'string' },
+      'limit-concurrency': { type: 'string' },
+      'dop-hint': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,6 +74,24 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions {
   if (Object.keys(scale).length > 0) {
     if (scenario !== 'scale') throw new UsageError('--envs, --flows, --refs and --connectors apply to --scenario scale only.');
     options.scale = scale;
+  }
+  const limits: NonNullable<SandboxOptions['limits']> = {};
+  const requests = integer('limit-requests', values['limit-requests'], 1, 1_000_000);
+  const windowS = integer('limit-window-s', values['limit-window-s'], 1, 3600);
+  const executionMs = integer('limit-execution-ms', values['limit-execution-ms'], 1, 100_000_000);
+  const concurrency = integer('limit-concurrency', values['limit-concurrency'], 1, 10_000);
+  if (requests !== undefined) limits.requests = requests;
+  if (windowS !== undefined) limits.windowS = windowS;
+  if (executionMs !== undefined) limits.executionMs = executionMs;
+  if (concurrency !== undefined) limits.concurrency = concurrency;
+  if (Object.keys(limits).length > 0) options.limits = limits;
+  const dopHint = integer('dop-hint', values['dop-hint'], 1, 512);
+  if (dopHint !== undefined) options.dopHint = dopHint;
+  try {
+    if (values['latency-ms'] !== undefined) options.latency = parseLatency(values['latency-ms']);
+    if (values.faults !== undefined) options.faults = parseFaultSpec(values.faults);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   return options;
 }

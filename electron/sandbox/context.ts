@@ -1,4 +1,8 @@
 import type { TokenKeys } from './entra/tokens';
+import type { Rng } from './rng';
+import type { FaultInjector } from './traffic/faults';
+import type { Latency } from './traffic/latency';
+import type { ServiceProtection } from './traffic/limits';
 import type { SandboxResource } from './entra/resources';
 import type { CloudState } from './model';
 import type { RequestLog } from './request-log';
@@ -25,6 +29,14 @@ export interface SandboxContext {
   /** Access-token lifetime in seconds (--token-lifetime-s). */
   tokenLifetimeS: number;
   entra: EntraRuntime;
+  /** The simulated network and front door: latency, injected faults, service protection limits. */
+  traffic: {
+    protection: ServiceProtection;
+    faults: FaultInjector;
+    latency: Latency;
+    /** Seeded from --seed, so fault and jitter sequences replay. */
+    rng: Rng;
+  };
   /** Resources (audiences) tokens can be issued for, derived from the current state. */
   resources(): SandboxResource[];
   /** Swaps in a new state (reset, scenario) and reloads what depends on it. */

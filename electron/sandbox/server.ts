@@ -6,9 +6,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxContext } from './context';
+import { createBapService } from './bap/service';
 import { createControlService } from './control/service';
 import { createDataverseService } from './dataverse/service';
 import { createEntraService } from './entra/service';
+import { createFlowService } from './flow/service';
+import { createPowerAppsService } from './powerapps/service';
 import { sandboxResources } from './entra/resources';
 import { loadTokenKeys } from './entra/tokens';
 import { json, type Handler, type SbRequest, type SbResponse } from './http';
@@ -20,6 +23,11 @@ import { SandboxStore } from './store';
 import { defaultSwitches, type SandboxSwitches } from './switches';
 import { createLoopbackTls } from './tls';
 import { openStateFile, type StateFile } from './state-file';
+import { createRng } from './rng';
+import { FaultInjector, type RandomFaults } from './traffic/faults';
+import { noLatency, type Latency } from './traffic/latency';
+import { ServiceProtection, platformLimits, type ProtectionLimits } from './traffic/limits';
+import { throughTraffic } from './traffic/pipeline';
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -32,6 +40,12 @@ export interface SandboxOptions {
   switches?: Partial<SandboxSwitches>;
   /** Persist the state here (atomic writes); an existing file is loaded instead of building the scenario. */
   stateFile?: string;
+  /** Service protection limits (defaults: the platform's 6000 requests / 300 s, 1,200 s execution, 52 concurrent). */
+  limits?: Partial<ProtectionLimits>;
+  /** `x-ms-dop-hint` on Dataverse responses (default 4). */
+  dopHint?: number;
+  latency?: Latency;
+  faults?: RandomFaults;
 }
 
 export interface ReadyApp {
@@ -177,9 +191,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     log,
     switches,
     controlKey,
-    dopHint: 4,
+    dopHint: options.dopHint ?? 4,
     tokenLifetimeS: options.tokenLifetimeS ?? 3599,
     entra: { decideDeviceCode: () => ({ ok: false, status: 503, message: 'Entra is starting.' }) },
+    traffic: {
+      protection: new ServiceProtection({ ...platformLimits, ...options.limits }),
+      faults: new FaultInjector(createRng(seed ^ 0x5eed)),
+      latency: options.latency ?? noLatency,
+      rng: createRng(seed ^ 0x1a7e),
+    },
     resources: () => sandboxResources(baseUrl, store.state),
     replaceState: async (next) => {
       ctx.keys = await loadTokenKeys(next.entra);
@@ -187,12 +207,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       files = writeFiles(dir, next, tls.ca.certificatePem);
     },
   };
+  if (options.faults) ctx.traffic.faults.configure({ random: options.faults });
   const entra = createEntraService(ctx);
   ctx.entra = entra.runtime;
   const services: Record<string, Handler> = {
     login: entra.handle,
     dataverse: createDataverseService(ctx),
     control: createControlService(ctx),
+    bap: createBapService(ctx),
+    powerapps: createPowerAppsService(ctx),
+    flow: createFlowService(ctx),
   };
 
   if (stateFile) {
@@ -214,6 +238,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     let response: SbResponse;
     let caller: string | null = null;
     let onBehalfOf: string | null = null;
+    let dropped = false;
     try {
       if (!isLoopback(req.socket.remoteAddress)) {
         response = json(403, { error: { code: 'Forbidden', message: 'The sandbox answers loopback clients only.' } });
@@ -234,9 +259,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
             remoteAddress: req.socket.remoteAddress ?? '',
             requestId,
           };
-          response = await (services[route.name] as Handler)(sbReq);
-          caller = response.caller ?? null;
-          onBehalfOf = response.onBehalfOf ?? null;
+          const outcome = await throughTraffic(ctx, route.name, sbReq, services[route.name] as Handler);
+          if (outcome === 'reset') {
+            dropped = true;
+            req.socket.destroy();
+            response = { status: 0, headers: {} };
+          } else {
+            response = outcome;
+            caller = response.caller ?? null;
+            onBehalfOf = response.onBehalfOf ?? null;
+          }
         }
       }
     } catch (error) {
@@ -244,8 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       process.stderr.write(`sandbox: unhandled error for ${req.method ?? ''} ${rawPath}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       response = json(500, { error: { code: 'SandboxInternalError', message: `The sandbox failed on this request (request id ${requestId}).` } });
     }
-    if (res.destroyed) return;
-    writeResponse(res, response);
+    if (!dropped && !res.destroyed) writeResponse(res, response);
     // The control API is the tests' own plumbing: logging it would only add noise to request counts.
     if (route?.name === 'control') return;
     log.add({

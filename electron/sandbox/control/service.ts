@@ -5,6 +5,8 @@ import { json, type Handler, type SbRequest, type SbResponse } from '../http';
 import type { CloudState } from '../model';
 import { buildScenario, isScenarioName, scenarioNames } from '../scenarios';
 import { DeployError, deploySolution } from './deploy';
+import { disableUser, revokeTokens, setConnectionStatus, ControlError } from './faults';
+import { faultsBodySchema } from '../traffic/faults';
 
 /**
  * The control API under /_sandbox/ (design §3): tests and the demo use it to read state, reset, switch
@@ -52,6 +54,38 @@ const scenarioBody = z.object({
 });
 const deployBody = z.object({ environment: z.string().min(1), solution: z.string().min(1) });
 const deviceBody = z.object({ upn: z.string().min(1), decision: z.enum(['approve', 'decline']).optional() });
+const limitsBody = z
+  .object({
+    requests: z.number().int().min(1),
+    windowS: z.number().int().min(1).max(3600),
+    executionMs: z.number().int().min(1),
+    concurrency: z.number().int().min(1),
+    dopHint: z.number().int().min(1).max(512),
+  })
+  .partial()
+  .strict();
+const latencyBody = z.object({ ms: z.number().int().min(0).max(60_000), jitterMs: z.number().int().min(0).max(60_000).default(0) }).strict();
+const revokeBody = z.union([z.object({ objectId: z.string().min(1) }).strict(), z.object({ upn: z.string().min(1) }).strict(), z.object({ app: z.string().min(1) }).strict()]);
+const connectionStatusBody = z
+  .object({
+    environment: z.string().min(1),
+    name: z.string().min(1),
+    status: z.enum(['Connected', 'Error']),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .strict();
+const disableBody = z.object({ upn: z.string().min(1), disabled: z.boolean().default(true) }).strict();
+const switchesBody = z
+  .object({
+    forbiddenWrapperStatus: z.union([z.literal(400), z.literal(403)]),
+    childFlowBlocksWhen: z.enum(['never-published', 'currently-off']),
+    legacySpn: z.boolean(),
+    dataverseOnlyFlowsActivateUnwired: z.boolean(),
+    disabledImpersonationStatus: z.union([z.literal(400), z.literal(403)]),
+  })
+  .partial()
+  .strict();
 
 export function createControlService(ctx: SandboxContext): Handler {
   const rebuild = async (name: string, seed: number, parameters: Record<string, number>): Promise<SbResponse> => {
@@ -105,6 +139,63 @@ export function createControlService(ctx: SandboxContext): Handler {
       return json(200, { cleared: true });
     }
     if (route === 'GET /switches') return json(200, ctx.switches);
+    if (route === 'PATCH /switches') {
+      const body = parseJson(req, switchesBody);
+      if (!body.ok) return body.response;
+      Object.assign(ctx.switches, body.value);
+      return json(200, ctx.switches);
+    }
+    if (route === 'GET /limits') return json(200, { ...ctx.traffic.protection.limits, dopHint: ctx.dopHint });
+    if (route === 'PUT /limits') {
+      const body = parseJson(req, limitsBody);
+      if (!body.ok) return body.response;
+      const { dopHint, ...limits } = body.value;
+      ctx.traffic.protection.set(Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)));
+      ctx.traffic.protection.reset();
+      if (dopHint !== undefined) ctx.dopHint = dopHint;
+      return json(200, { ...ctx.traffic.protection.limits, dopHint: ctx.dopHint });
+    }
+    if (route === 'GET /latency') return json(200, ctx.traffic.latency);
+    if (route === 'PUT /latency') {
+      const body = parseJson(req, latencyBody);
+      if (!body.ok) return body.response;
+      if (body.value.jitterMs > body.value.ms) return problem(400, 'jitterMs cannot exceed ms.');
+      ctx.traffic.latency = body.value;
+      return json(200, ctx.traffic.latency);
+    }
+    if (route === 'GET /faults') return json(200, ctx.traffic.faults.describe());
+    if (route === 'POST /faults') {
+      const body = parseJson(req, faultsBodySchema);
+      if (!body.ok) return body.response;
+      try {
+        ctx.traffic.faults.configure(body.value);
+      } catch (error) {
+        if (error instanceof RangeError) return problem(400, error.message);
+        throw error;
+      }
+      return json(200, ctx.traffic.faults.describe());
+    }
+    if (route === 'DELETE /faults') {
+      ctx.traffic.faults.clear();
+      return json(200, ctx.traffic.faults.describe());
+    }
+    try {
+      if (route === 'POST /tokens/revoke') {
+        const body = parseJson(req, revokeBody);
+        return body.ok ? json(200, revokeTokens(ctx.store, body.value)) : body.response;
+      }
+      if (route === 'POST /connections/status') {
+        const body = parseJson(req, connectionStatusBody);
+        return body.ok ? json(200, setConnectionStatus(ctx.store, body.value)) : body.response;
+      }
+      if (route === 'POST /users/disable') {
+        const body = parseJson(req, disableBody);
+        return body.ok ? json(200, disableUser(ctx.store, body.value.upn, body.value.disabled)) : body.response;
+      }
+    } catch (error) {
+      if (error instanceof ControlError) return problem(error.status, error.message);
+      throw error;
+    }
     return problem(404, `No control route '${req.method} /_sandbox${req.path}'.`);
   };
 }

@@ -141,9 +141,7 @@ export function upsert(w: WriteContext, id: string, body: Record<string, unknown
   if (existing) {
     requirePrivilege(w.who, privilegeFor('Write', meta.logicalName), meta.logicalName, otc);
     applyRules(w, existing, changes);
-    const row = ctx.store.update(env, meta.logicalName, id, { ...changes, ...auditColumns(w, false) }, w.now);
-    afterWrite(w, row, changes);
-    return { row, created: false };
+    return { row: commitUpdate(w, id, changes), created: false };
   }
   return create(w, id, changes);
 }
@@ -171,6 +169,23 @@ function create(w: WriteContext, id: string, changes: Row): WriteResult {
   const initial = meta.logicalName === 'workflow' ? { ...changes, statecode: 0, statuscode: 1 } : changes;
   const row = ctx.store.insert(env, meta.logicalName, meta.primaryId, { ...base, ...initial, ...auditColumns(w, true) });
   return { row, created: true };
+}
+
+/**
+ * Writes checked changes to an existing row as every update does: the audit columns (`modifiedby`,
+ * `modifiedon`, `modifiedonbehalfby`), a new `versionnumber` (so a new ETag), and what follows from the
+ * change (a flow turned on counts as published). Privileges and rules are the caller's to check first:
+ * `upsert` here, and the Flow API's start/stop, which must change a flow row exactly as a PATCH does.
+ */
+export function commitUpdate(w: WriteContext, id: string, changes: Row): Row {
+  const row = w.ctx.store.update(w.env, w.meta.logicalName, id, { ...changes, ...auditColumns(w, false) }, w.now);
+  afterWrite(w, row, changes);
+  return row;
+}
+
+/** The columns a cloud flow has when on (Activated/Activated) or off (Draft/Draft), as the maker UI sends them. */
+export function flowStateChanges(on: boolean): Row {
+  return on ? { statecode: 1, statuscode: 2 } : { statecode: 0, statuscode: 1 };
 }
 
 function afterWrite(w: WriteContext, row: Row, changes: Row): void {
