@@ -1,6 +1,8 @@
-import { checkBearer, isPlatformAdmin } from '../bearer';
+import { isPlatformAdmin } from '../bearer';
 import type { SandboxContext } from '../context';
 import { POWERAPPS_AUDIENCE } from '../entra/resources';
+import { authenticateAtGateway } from '../gateway-auth';
+export { dotNetUtc } from '../gateway-auth';
 import { json, type SbRequest, type SbResponse } from '../http';
 import type { Principal } from '../store';
 
@@ -31,49 +33,11 @@ export function gatewayJson(req: SbRequest, status: number, body: unknown): SbRe
   return json(status, body, gatewayHeaders(req));
 }
 
-/** .NET's invariant `G` format, as the gateway prints token times: `9/14/2023 6:03:16 PM`. */
-export function dotNetUtc(date: Date): string {
-  const h = date.getUTCHours();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ${h % 12 || 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
-}
-
-/** The claims of a bearer token that the 401 texts quote, read without checking the token. */
-function unverifiedClaims(req: SbRequest): { aud: string; exp: number | null } {
-  const payload = /^Bearer\s+[^.\s]+\.([^.\s]+)\.\S*$/i.exec(req.headers['authorization'] ?? '')?.[1];
-  try {
-    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { aud?: unknown; exp?: unknown };
-    return { aud: typeof claims.aud === 'string' ? claims.aud : '', exp: typeof claims.exp === 'number' ? claims.exp : null };
-  } catch {
-    return { aud: '', exp: null };
-  }
-}
-
 /** Checks the bearer token for the Power Apps audience (both scope spellings map to it in Entra). */
 export async function authenticateGateway(ctx: SandboxContext, req: SbRequest): Promise<GatewayAuth> {
-  const result = await checkBearer(ctx, req, [POWERAPPS_AUDIENCE]);
-  if (result.ok) {
-    return { ok: true, caller: { principal: result.principal, objectId: result.principal.objectId, isAdmin: isPlatformAdmin(result.principal) } };
-  }
-  const fail = (code: string, message: string) => ({ ok: false as const, response: gatewayError(req, 401, code, message) });
-  switch (result.failure) {
-    case 'missing':
-      return fail('MissingAuthorizationHeaderAndClientCertificate', 'A client certificate or authorization header was not provided.');
-    case 'audience':
-      return fail(
-        'InvalidAuthenticationAudience',
-        `The received access token has been obtained from wrong audience or resource '${unverifiedClaims(req).aud}'. It should exactly match (including forward slash) with one of the allowed audiences '${POWERAPPS_AUDIENCE}'.`,
-      );
-    case 'expired': {
-      const exp = unverifiedClaims(req).exp;
-      const expiry = exp === null ? 'unknown' : dotNetUtc(new Date(exp * 1000));
-      return fail('ExpiredAuthenticationToken', `The received access token has expiry UTC time '${expiry}' which is earlier than current UTC time '${dotNetUtc(new Date())}'.`);
-    }
-    case 'revoked':
-      return fail('InvalidAuthenticationToken', 'The access token has been revoked.');
-    default:
-      return fail('InvalidAuthenticationToken', 'The access token is invalid.');
-  }
+  const result = await authenticateAtGateway(ctx, req, POWERAPPS_AUDIENCE);
+  if (!result.ok) return { ok: false, response: gatewayError(req, 401, result.code, result.message) };
+  return { ok: true, caller: { principal: result.principal, objectId: result.principal.objectId, isAdmin: isPlatformAdmin(result.principal) } };
 }
 
 /**

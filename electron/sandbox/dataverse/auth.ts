@@ -40,7 +40,8 @@ export function rolesOf(store: SandboxStore, env: SandboxEnvironment, systemUser
   return roleIds.map((id) => String(store.row(env, 'role', id)?.['name'] ?? '')).filter(Boolean);
 }
 
-function asUser(store: SandboxStore, env: SandboxEnvironment, row: Row): DataverseUser {
+/** A systemuser row as the rules see it: ids, whether it is an application user, its roles. */
+export function dataverseUserOf(store: SandboxStore, env: SandboxEnvironment, row: Row): DataverseUser {
   const systemUserId = String(row['systemuserid']);
   return {
     row,
@@ -85,7 +86,7 @@ export async function authenticate(ctx: SandboxContext, env: SandboxEnvironment,
   const oid = verified.token.objectId;
   const row = store.rows(env, 'systemuser').find((u) => u['azureactivedirectoryobjectid'] === oid);
   if (!row) return { ok: false, response: notOrgMember().toResponse() };
-  const caller = asUser(store, env, row);
+  const caller = dataverseUserOf(store, env, row);
   if (row['isdisabled'] === true) {
     return { ok: false, response: disabledUser(ctx, caller.systemUserId, env).toResponse() };
   }
@@ -112,7 +113,7 @@ export async function authenticate(ctx: SandboxContext, env: SandboxEnvironment,
     const column = byObjectId !== undefined ? 'azureactivedirectoryobjectid' : 'systemuserid';
     return { ok: false, response: new DataverseError(404, '0x80040217', `systemuser With ${column} = ${id} Does Not Exist`).toResponse() };
   }
-  const effective = asUser(store, env, target);
+  const effective = dataverseUserOf(store, env, target);
   if (target['isdisabled'] === true) return { ok: false, response: disabledUser(ctx, effective.systemUserId, env).toResponse() };
   return { ok: true, who: { caller, effective, impersonating: true } };
 }

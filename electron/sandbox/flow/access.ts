@@ -1,5 +1,5 @@
 import type { ActivationSubject } from '../dataverse/rules/activation';
-import { rolesOf, type DataverseCaller, type DataverseUser } from '../dataverse/auth';
+import { dataverseUserOf, rolesOf, type DataverseCaller } from '../dataverse/auth';
 import type { Row, SandboxEnvironment } from '../model';
 import type { Principal, SandboxStore } from '../store';
 
@@ -15,16 +15,6 @@ export function systemUserOf(store: SandboxStore, env: SandboxEnvironment, objec
   return store.rows(env, 'systemuser').find((u) => String(u['azureactivedirectoryobjectid'] ?? '').toLowerCase() === oid);
 }
 
-function asDataverseUser(store: SandboxStore, env: SandboxEnvironment, row: Row): DataverseUser {
-  const systemUserId = String(row['systemuserid']);
-  return {
-    row,
-    systemUserId,
-    objectId: String(row['azureactivedirectoryobjectid'] ?? ''),
-    isApplicationUser: row['applicationid'] !== null && row['applicationid'] !== undefined,
-    roles: rolesOf(store, env, systemUserId),
-  };
-}
 
 /** An active (not disabled) systemuser of the caller: what a maker needs to use an environment. */
 export function activeSystemUser(store: SandboxStore, env: SandboxEnvironment, objectId: string): Row | undefined {
@@ -60,6 +50,6 @@ export function writerOf(store: SandboxStore, env: SandboxEnvironment, objectId:
     systemUserOf(store, env, objectId) ??
     store.rows(env, 'systemuser').find((u) => u['fullname'] === 'SYSTEM' && u['azureactivedirectoryobjectid'] === null);
   if (!row) throw new Error(`No systemuser to record a Flow API write in ${env.displayName}.`);
-  const user = asDataverseUser(store, env, row);
+  const user = dataverseUserOf(store, env, row);
   return { caller: user, effective: user, impersonating: false };
 }

@@ -325,21 +325,21 @@ describe('paging', () => {
 });
 
 describe('protocol', () => {
-  it('answers a missing token with 401 AuthenticationFailed and a challenge', async () => {
+  it('answers a missing token with the gateways\' 401 and a challenge', async () => {
     const res = await f.call('GET', f.adminFlows('dev'));
-    expect(flowError(res)).toEqual({ status: 401, code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." });
+    expect(flowError(res)).toEqual({ status: 401, code: 'MissingAuthorizationHeaderAndClientCertificate', message: 'A client certificate or authorization header was not provided.' });
     expect(res.headers['www-authenticate']).toBe(
-      `Bearer authorization_uri="${h.base}/login/common/oauth2/authorize", error="invalid_token", error_description="Authentication failed. The 'Authorization' header is missing."`,
+      `Bearer authorization_uri="${h.base}/login/common/oauth2/authorize", error="invalid_token", error_description="A client certificate or authorization header was not provided."`,
     );
   });
 
-  it('answers a token for another audience with 401 InvalidAuthenticationTokenAudience naming it', async () => {
+  it('answers a token for another audience with 401 InvalidAuthenticationAudience naming it', async () => {
     const token = await h.token(rm, POWERAPPS_AUDIENCE);
     const res = await h.raw('GET', f.url(f.adminFlows('dev')), { headers: { authorization: `Bearer ${token}` } });
     expect(flowError(res)).toEqual({
       status: 401,
-      code: 'InvalidAuthenticationTokenAudience',
-      message: `The received access token has been obtained from wrong audience or resource '${POWERAPPS_AUDIENCE}'. It should exactly match with one of the allowed audiences 'https://service.flow.microsoft.com/','https://service.flow.microsoft.com'.`,
+      code: 'InvalidAuthenticationAudience',
+      message: `The received access token has been obtained from wrong audience or resource '${POWERAPPS_AUDIENCE}'. It should exactly match (including forward slash) with one of the allowed audiences 'https://service.flow.microsoft.com/'.`,
     });
   });
 
