@@ -212,9 +212,11 @@ export function preflightWire(
     if (!identity) return noIdentity(s);
     const who = identityBlockers(snapshot, identity);
     if (who.length || connectionName === null) return verdict(snapshot, s, identity, who);
-    const probe = referenceBlocker(snapshot, { ...reference, connectionId: connectionName }, effectiveObjectId(identity), { ...context, wiredBefore: new Map() });
+    // Setting the value it already has changes nothing, and the platform checks nothing.
+    if (effectiveConnectionId(reference, context) === connectionName) return verdict(snapshot, s, identity, []);
     // Wiring to a connection in error is allowed by the platform (only activation fails); it is shown, not blocked.
-    return verdict(snapshot, s, identity, probe && probe.code !== 'connection-broken' ? [probe] : []);
+    const probe = referenceBlocker(snapshot, { ...reference, connectionId: connectionName }, effectiveObjectId(identity), { ...context, wiredBefore: new Map() }, true);
+    return verdict(snapshot, s, identity, probe ? [probe] : []);
   });
 }
 

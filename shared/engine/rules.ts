@@ -51,6 +51,8 @@ export function referenceBlocker(
   reference: ConnectionReference,
   objectId: string,
   context: ActivationContext = {},
+  /** Wiring does not care about health (only activation does); it still needs access. */
+  ignoreHealth = false,
 ): Blocker | null {
   const connectionId = effectiveConnectionId(reference, context);
   if (!connectionId) return { code: 'reference-unwired', referenceId: reference.id, logicalName: reference.logicalName, connector: reference.connector };
@@ -58,7 +60,7 @@ export function referenceBlocker(
   if (!connection || connection.connector !== reference.connector) {
     return { code: 'reference-dangling', referenceId: reference.id, logicalName: reference.logicalName, connector: reference.connector, connectionId };
   }
-  if (connection.health.kind === 'error') {
+  if (connection.health.kind === 'error' && !ignoreHealth) {
     return { code: 'connection-broken', referenceId: reference.id, logicalName: reference.logicalName, connectionName: connection.name, message: connection.health.message };
   }
   if (!canUseConnection(connection, objectId) && !context.sharedBefore?.has(shareKey(connection.name, objectId))) {

@@ -1,0 +1,38 @@
+import type { ActingIdentity } from '../../shared/engine/preflight';
+
+/**
+ * What applying a plan needs from the platform, per environment and acting identity. The live
+ * implementation sits on the Dataverse, admin and Flow clients; apply and undo see only this seam.
+ * Every write carries the ETag read just before it, so a change made by someone else in between is
+ * refused by the platform (412) instead of overwritten.
+ */
+
+export interface ReferenceState {
+  connectionId: string | null;
+  etag: string;
+}
+
+export interface FlowStateRead {
+  state: 'on' | 'off' | 'suspended';
+  etag: string;
+}
+
+export interface WriteOptions {
+  /** The ETag read just before; '*' only where no version exists. */
+  ifMatch: string;
+  signal?: AbortSignal;
+}
+
+export interface EnvironmentOperations {
+  readReference(referenceId: string, signal?: AbortSignal): Promise<ReferenceState | null>;
+  readFlow(flowId: string, signal?: AbortSignal): Promise<FlowStateRead | null>;
+  /** Does the principal already hold a share (or ownership) on the connection? */
+  hasAccess(connectionName: string, connector: string, principalObjectId: string, signal?: AbortSignal): Promise<boolean>;
+  wire(referenceId: string, connectionId: string | null, identity: ActingIdentity, options: WriteOptions): Promise<void>;
+  setFlowState(flowId: string, on: boolean, identity: ActingIdentity, options: WriteOptions): Promise<void>;
+  share(connectionName: string, connector: string, principalObjectId: string, role: 'CanView' | 'CanViewWithShare' | 'CanEdit', identity: ActingIdentity, signal?: AbortSignal): Promise<void>;
+  unshare(connectionName: string, connector: string, principalObjectId: string, identity: ActingIdentity, signal?: AbortSignal): Promise<void>;
+}
+
+/** Operations for each environment of a plan (by environment id). */
+export type OperationsFor = (environmentId: string) => EnvironmentOperations;
