@@ -1,0 +1,196 @@
+import type { PlanStep } from '../../../shared/engine/plan';
+import type { ActingIdentity } from '../../../shared/engine/preflight';
+import { isCancelled, PlatformError } from '../../cloud/http/platform-error';
+import type { EnvironmentOperations } from '../operations';
+import { explainError, localError, noIdentityError } from './explain';
+import type { Namer } from './labels';
+import type { StepError, StepStatus } from './types';
+
+/**
+ * One step, idempotently: read the target just before writing; already in the target state → skip;
+ * changed by someone else since the plan (neither `before` nor `after`) → conflict, nothing written;
+ * else write with If-Match = the ETag just read. Transient failures (throttling the HTTP layer gave up
+ * on, 5xx, network, timeout) go round the whole read → write cycle again, so a write that did land is
+ * found by the re-read instead of being repeated.
+ */
+
+export interface PerformContext {
+  ops: EnvironmentOperations;
+  signal: AbortSignal;
+  namer: Namer;
+  maxAttempts: number;
+  delayMs: number;
+  /** Journaled as started by an earlier session that never finished it (resume): its write may have landed. */
+  startedEarlier: boolean;
+}
+
+export interface StepOutcome {
+  status: StepStatus;
+  reason: string | null;
+  observed: boolean;
+  before: string | null;
+  after: string | null;
+  inTargetState: boolean;
+  uncertain: boolean;
+  attempts: number;
+  error: StepError | null;
+}
+
+export const SHARE_ROLES = ['CanView', 'CanViewWithShare', 'CanEdit'] as const;
+export type ShareRole = (typeof SHARE_ROLES)[number];
+export const isShareRole = (value: string | null): value is ShareRole => SHARE_ROLES.some((r) => r === value);
+
+/** Connection ids and states compare without regard to case (the platform treats ids so). */
+export const sameValue = (a: string | null, b: string | null): boolean => a === b || (a !== null && b !== null && a.toLowerCase() === b.toLowerCase());
+
+const TRANSIENT = new Set(['throttled', 'server', 'network', 'timeout']);
+
+interface Observation {
+  value: string | null;
+  etag: string | null;
+}
+
+/** The target's current value in the plan's terms, or null when the target no longer exists. */
+async function observe(step: PlanStep, ops: EnvironmentOperations, signal: AbortSignal): Promise<Observation | null> {
+  const target = step.target;
+  switch (target.type) {
+    case 'reference': {
+      const r = await ops.readReference(target.referenceId, signal);
+      return r && { value: r.connectionId, etag: r.etag };
+    }
+    case 'flow': {
+      const f = await ops.readFlow(target.flowId, signal);
+      return f && { value: f.state, etag: f.etag };
+    }
+    case 'connection': {
+      // A share has no row version: "has access" reads as the role the plan names, "has none" as null.
+      const has = await ops.hasAccess(target.connectionName, target.connector, target.principalObjectId, signal);
+      return { value: has ? (step.kind === 'share' ? step.after : step.before) : null, etag: null };
+    }
+  }
+}
+
+async function write(step: PlanStep, identity: ActingIdentity, etag: string | null, ops: EnvironmentOperations, signal: AbortSignal): Promise<void> {
+  const target = step.target;
+  switch (target.type) {
+    case 'reference':
+      return ops.wire(target.referenceId, step.after, identity, { ifMatch: etag ?? '*', signal });
+    case 'flow':
+      return ops.setFlowState(target.flowId, step.after === 'on', identity, { ifMatch: etag ?? '*', signal });
+    case 'connection':
+      if (step.kind === 'share') {
+        const role = isShareRole(step.after) ? step.after : 'CanView';
+        return ops.share(target.connectionName, target.connector, target.principalObjectId, role, identity, signal);
+      }
+      return ops.unshare(target.connectionName, target.connector, target.principalObjectId, identity, signal);
+  }
+}
+
+function alreadyReason(step: PlanStep): string {
+  switch (step.kind) {
+    case 'wire':
+      return step.after === null ? 'already has no connection' : `already wired to ${step.after}`;
+    case 'activate':
+      return 'already on';
+    case 'deactivate':
+      return 'already off';
+    case 'share':
+      return `already shared with ${step.target.type === 'connection' ? step.target.principalName : 'them'}`;
+    case 'unshare':
+      return `already not shared with ${step.target.type === 'connection' ? step.target.principalName : 'them'}`;
+  }
+}
+
+function conflictReason(step: PlanStep, observed: string | null, namer: Namer): string {
+  const env = namer.environment(step.environmentId);
+  const target = namer.target(step);
+  const since = 'someone changed it after the plan was made, so it was left as it is: scan and plan again.';
+  if (step.kind === 'wire') {
+    return `${target} is now wired to ${observed ?? 'no connection'} in ${env}, not to ${step.before ?? 'no connection'} as planned from; ${since}`;
+  }
+  return `${target} is now ${observed ?? 'gone'} in ${env}, not ${step.before ?? 'none'} as planned from; ${since}`;
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function performStep(step: PlanStep, ctx: PerformContext): Promise<StepOutcome> {
+  const { namer, signal } = ctx;
+  const identity = step.identity;
+  let attempts = 0;
+  let seen: Observation | null = null;
+  /** A write was sent (this session, or an earlier one per the journal) whose outcome is not known. */
+  let wrote = ctx.startedEarlier;
+  const base = (): Pick<StepOutcome, 'observed' | 'before' | 'after' | 'attempts' | 'uncertain'> => ({
+    observed: seen !== null,
+    before: seen?.value ?? null,
+    after: seen?.value ?? null,
+    attempts,
+    uncertain: false,
+  });
+  const cancelled = (writing: boolean): StepOutcome => ({
+    ...base(),
+    uncertain: writing || wrote,
+    status: 'cancelled',
+    reason: writing
+      ? 'cancelled while writing: the change may or may not have been made; resuming or running again reads first and tells'
+      : 'cancelled before anything was written',
+    inTargetState: false,
+    error: null,
+  });
+
+  if (!identity) {
+    const error = noIdentityError(step, namer);
+    return { ...base(), status: 'failed', reason: error.message, inTargetState: false, error };
+  }
+
+  for (;;) {
+    if (signal.aborted) return cancelled(false);
+    attempts++;
+    let writing = false;
+    try {
+      const current = await observe(step, ctx.ops, signal);
+      if (current === null) {
+        const error = localError(`${namer.target(step)} no longer exists in ${namer.environment(step.environmentId)} (deleted, or the solution was removed): scan again and plan again.`);
+        return { ...base(), status: 'failed', reason: error.message, inTargetState: false, error };
+      }
+      seen = current;
+      if (sameValue(current.value, step.after)) {
+        // A write sent earlier was only sent after reading the plan's `before` (the conflict rule), so that is what it replaced.
+        return wrote
+          ? { ...base(), before: step.before, status: 'done', reason: 'confirmed on re-read: the write sent before the interruption had reached the platform', inTargetState: true, error: null }
+          : { ...base(), status: 'skipped', reason: alreadyReason(step), inTargetState: true, error: null };
+      }
+      if (!sameValue(current.value, step.before)) {
+        return { ...base(), status: 'conflict', reason: conflictReason(step, current.value, namer), inTargetState: false, error: null };
+      }
+      if (signal.aborted) return cancelled(false);
+      writing = true;
+      await write(step, identity, current.etag, ctx.ops, signal);
+      return { ...base(), after: step.after, status: 'done', reason: null, inTargetState: true, error: null };
+    } catch (thrown) {
+      if (signal.aborted || isCancelled(thrown)) return cancelled(writing);
+      // A write the platform answered with a refusal did not land; one lost on the way may have.
+      if (writing && !(thrown instanceof PlatformError && thrown.status !== null && thrown.status < 500)) wrote = true;
+      const error = explainError(thrown, step, namer);
+      if (thrown instanceof PlatformError && thrown.kind === 'concurrency') {
+        return { ...base(), status: 'conflict', reason: error.message, inTargetState: false, error };
+      }
+      if (thrown instanceof PlatformError && TRANSIENT.has(thrown.kind) && attempts < ctx.maxAttempts) {
+        await abortableDelay(ctx.delayMs * attempts, signal);
+        continue;
+      }
+      return { ...base(), uncertain: wrote, status: 'failed', reason: error.message, inTargetState: false, error };
+    }
+  }
+}
