@@ -73,6 +73,21 @@ export function liveOperations(accounts: Partial<Record<IdentityRole, AccountCli
         accountOf(identity)
           .dataverse(url)
           .update('workflows', flowId, { ...FLOW_STATES[on ? 'on' : 'off'] }, { ifMatch: options.ifMatch, ...impersonation(identity), ...(options.signal ? { signal: options.signal } : {}) }),
+      readVariable: async (definitionId, signal) => {
+        const definition = await readRow('environmentvariabledefinitions', 'environmentvariabledefinitionid', definitionId, ['environmentvariabledefinitionid'], signal);
+        if (!definition) return null;
+        const value = await readRow('environmentvariablevalues', '_environmentvariabledefinitionid_value', definitionId, ['environmentvariablevalueid', 'value'], signal);
+        return value ? { value: typeof value['value'] === 'string' ? value['value'] : null, etag: etagOf(value) } : { value: null, etag: '*' };
+      },
+      setVariable: async (definitionId, schemaName, value, identity, options) => {
+        const dv = accountOf(identity).dataverse(url);
+        const existing = await readRow('environmentvariablevalues', '_environmentvariabledefinitionid_value', definitionId, ['environmentvariablevalueid'], options.signal);
+        const common = { ...impersonation(identity), ...(options.signal ? { signal: options.signal } : {}) };
+        if (existing && value === null) return dv.remove('environmentvariablevalues', String(existing['environmentvariablevalueid']), { ifMatch: options.ifMatch, ...common });
+        if (existing) return dv.update('environmentvariablevalues', String(existing['environmentvariablevalueid']), { value }, { ifMatch: options.ifMatch, ...common });
+        if (value === null) return;
+        await dv.create('environmentvariablevalues', { schemaname: schemaName, value, 'EnvironmentVariableDefinitionId@odata.bind': `/environmentvariabledefinitions(${definitionId})` }, common);
+      },
       share: (connectionName, connector, principalObjectId, role, identity, signal) =>
         accountOf(identity).admin.share(env.id, connector, connectionName, { objectId: principalObjectId }, role, signal ? { signal } : {}),
       unshare: async (connectionName, connector, principalObjectId, identity, signal) => {

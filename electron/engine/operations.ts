@@ -17,6 +17,12 @@ export interface FlowStateRead {
   etag: string;
 }
 
+export interface VariableState {
+  /** The environment's value row, if any; null value = no row (the default applies). */
+  value: string | null;
+  etag: string;
+}
+
 export interface WriteOptions {
   /** The ETag read just before; '*' only where no version exists. */
   ifMatch: string;
@@ -30,6 +36,9 @@ export interface EnvironmentOperations {
   hasAccess(connectionName: string, connector: string, principalObjectId: string, signal?: AbortSignal): Promise<boolean>;
   wire(referenceId: string, connectionId: string | null, identity: ActingIdentity, options: WriteOptions): Promise<void>;
   setFlowState(flowId: string, on: boolean, identity: ActingIdentity, options: WriteOptions): Promise<void>;
+  readVariable(definitionId: string, signal?: AbortSignal): Promise<VariableState | null>;
+  /** Sets the environment's value (creating its value row), or with null removes the row. */
+  setVariable(definitionId: string, schemaName: string, value: string | null, identity: ActingIdentity, options: WriteOptions): Promise<void>;
   share(connectionName: string, connector: string, principalObjectId: string, role: 'CanView' | 'CanViewWithShare' | 'CanEdit', identity: ActingIdentity, signal?: AbortSignal): Promise<void>;
   unshare(connectionName: string, connector: string, principalObjectId: string, identity: ActingIdentity, signal?: AbortSignal): Promise<void>;
 }

@@ -178,7 +178,7 @@ describe('plan', () => {
       flows: [flow('child', [['a', 'x']]), flow('parent', [['a', 'x'], ['b', 'y']], ['child'])],
     });
     const plan = buildPlan([s], { solution: 'Sol', environmentIds: ['env'], wire: { select: 'needing' }, activate: 'all', identity: 'connection-owner', share: true }, new Date('2026-01-01T00:00:00Z'), 'p1');
-    expect(plan.steps.map((x) => `${x.kind}:${x.target.type === 'flow' ? x.target.flowId : x.target.type === 'reference' ? x.target.logicalName : x.target.connectionName}`)).toEqual([
+    expect(plan.steps.map((x) => `${x.kind}:${x.target.type === 'flow' ? x.target.flowId : x.target.type === 'reference' ? x.target.logicalName : x.target.type === 'connection' ? x.target.connectionName : x.target.schemaName}`)).toEqual([
       'share:cy',
       'wire:a',
       'wire:b',

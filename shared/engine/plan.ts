@@ -24,16 +24,17 @@ import { dominantOwner, suggestConnection } from './suggest';
 export type StepTarget =
   | { type: 'connection'; connectionName: string; connector: string; principalObjectId: string; principalName: string }
   | { type: 'reference'; referenceId: string; logicalName: string; displayName: string; connector: string }
-  | { type: 'flow'; flowId: string; name: string };
+  | { type: 'flow'; flowId: string; name: string }
+  | { type: 'variable'; definitionId: string; schemaName: string; displayName: string };
 
-export type StepKind = 'share' | 'unshare' | 'wire' | 'activate' | 'deactivate';
+export type StepKind = 'share' | 'unshare' | 'wire' | 'set-variable' | 'activate' | 'deactivate';
 
 export interface PlanStep {
   id: string;
   environmentId: string;
   kind: StepKind;
   target: StepTarget;
-  /** Connection id for wiring, 'on'/'off' for flows, the role for shares; null = none. */
+  /** Connection id for wiring, 'on'/'off' for flows, the role for shares, the variable's value; null = none. */
   before: string | null;
   after: string | null;
   strategy: ResolvedStrategy;
@@ -75,6 +76,8 @@ export interface Intent {
   /** Flows to turn on: every flow of the solution that is off, or these workflowids. */
   activate?: 'all' | string[];
   deactivate?: 'all' | string[];
+  /** Environment variable values to set: environment id → schema name → value (a settings file's). */
+  variables?: Record<string, Record<string, string>>;
   identity: IdentityStrategy | Record<string, IdentityStrategy>;
   /** Share connections with the acting identity where that is what blocks activation. */
   share: boolean;
@@ -181,6 +184,30 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
       wireStepFor.set(ref.logicalName.toLowerCase(), id);
       wiredBefore.set(ref.logicalName.toLowerCase(), target);
     }
+  }
+
+  // ── environment variable values (before flows turn on: flows read them at run time)
+  for (const [schemaName, value] of Object.entries(intent.variables?.[env.id] ?? {})) {
+    const variable = snapshot.envVars.find((v) => v.schemaName.toLowerCase() === schemaName.toLowerCase());
+    if (!variable) {
+      warnings.push(`${env.displayName}: no environment variable ${schemaName} in ${intent.solution}; its value was not planned.`);
+      continue;
+    }
+    if (variable.value === value) continue;
+    const verdict = preflightDeactivate(snapshot, strategy);
+    steps.push({
+      id: stepId('set-variable', variable.schemaName.toLowerCase()),
+      environmentId: env.id,
+      kind: 'set-variable',
+      target: { type: 'variable', definitionId: variable.definitionId, schemaName: variable.schemaName, displayName: variable.displayName },
+      before: variable.value,
+      after: value,
+      strategy: verdict.strategy,
+      identity: verdict.identity,
+      dependsOn: [],
+      verdict,
+      etag: null,
+    });
   }
 
   // ── activation, children first
@@ -290,7 +317,7 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
       offStepFor.set(flow.id.toLowerCase(), id);
     }
   }
-  return [...steps.filter((s) => s.kind === 'share'), ...steps.filter((s) => s.kind === 'wire'), ...flowSteps];
+  return [...steps.filter((s) => s.kind === 'share'), ...steps.filter((s) => s.kind === 'wire'), ...steps.filter((s) => s.kind === 'set-variable'), ...flowSteps];
 }
 
 export function buildPlan(snapshots: readonly EnvironmentSnapshot[], intent: Intent, now = new Date(), id = `plan-${now.getTime().toString(36)}`): Plan {

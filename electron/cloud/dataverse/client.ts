@@ -7,7 +7,7 @@ import { odataQuery, type ODataQueryOptions, type ODataRow } from './odata-query
 import type { PagedQuery, RowParser } from './paged';
 import { DELEGATE_PRIVILEGE, userHasPrivilege } from './privileges';
 import { whoAmI, type WhoAmI } from './who-am-i';
-import { createRow, updateRow, type CreateOptions, type UpdateOptions } from './writes';
+import { createRow, deleteRow, updateRow, type CreateOptions, type UpdateOptions } from './writes';
 import { runBatch, type BatchItem, type BatchOptions, type BatchResult } from './batch';
 
 /**
@@ -38,6 +38,7 @@ export interface DataverseClient {
   batch(items: readonly BatchItem[], options?: BatchOptions): Promise<BatchResult[]>;
   update(set: string, id: string, changes: Record<string, unknown>, options: UpdateOptions): Promise<void>;
   create(set: string, record: Record<string, unknown>, options?: CreateOptions): Promise<string>;
+  remove(set: string, id: string, options: UpdateOptions): Promise<void>;
   hasPrivilege(systemUserId: string, privilegeName: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** `prvActOnBehalfOfAnotherUser`: may this user impersonate others (CallerObjectId)? */
   hasDelegatePrivilege(systemUserId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
@@ -57,6 +58,7 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     batch: (items, o) => runBatch(endpoint, items, o),
     update: (set, id, changes, o) => updateRow(endpoint, set, id, changes, o),
     create: (set, record, o) => createRow(endpoint, set, record, o),
+    remove: (set, id, o) => deleteRow(endpoint, set, id, o),
     hasPrivilege: (id, name, o) => userHasPrivilege(endpoint, id, name, o),
     hasDelegatePrivilege: (id, o) => userHasPrivilege(endpoint, id, DELEGATE_PRIVILEGE, o),
   };

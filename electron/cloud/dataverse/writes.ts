@@ -62,6 +62,19 @@ export async function updateRow(
   });
 }
 
+/** Deletes a row with If-Match (an ETag or '*'); safe to repeat: a second delete of a gone row is a 404 the caller expects. */
+export async function deleteRow(endpoint: DataverseEndpoint, set: string, id: string, options: UpdateOptions): Promise<void> {
+  const key = guid(id, `${set} id`);
+  await endpoint.http.send({
+    method: 'DELETE',
+    url: `${endpoint.apiRoot}/${identifier(set, 'entity set')}(${key})`,
+    resource: endpoint.resource,
+    headers: odataHeaders({ 'if-match': checkIfMatch(options.ifMatch), ...impersonationHeaders(options.impersonate) }),
+    repeatable: 'auto',
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
 /** Creates a row; returns its id from `OData-EntityId`. Never repeated by the core (a retry could create twice). */
 export async function createRow(endpoint: DataverseEndpoint, set: string, record: Record<string, unknown>, options: CreateOptions = {}): Promise<string> {
   const response = await endpoint.http.send({

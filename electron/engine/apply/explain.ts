@@ -17,6 +17,8 @@ function needs(step: PlanStep): string {
   switch (step.kind) {
     case 'wire':
       return 'update connection references';
+    case 'set-variable':
+      return 'set environment variable values';
     case 'activate':
     case 'deactivate':
       return 'turn flows on or off';

@@ -43,6 +43,8 @@ export function createNamer(plan: Plan, names?: NameLookup): Namer {
         return step.target.displayName === step.target.logicalName ? step.target.logicalName : `${step.target.displayName} (${step.target.logicalName})`;
       case 'flow':
         return step.target.name;
+      case 'variable':
+        return `environment variable ${step.target.schemaName}`;
       case 'connection':
         return `connection ${step.target.connectionName}`;
     }
@@ -52,6 +54,8 @@ export function createNamer(plan: Plan, names?: NameLookup): Namer {
     switch (s.kind) {
       case 'wire':
         return s.after === null ? `unwire ${target(s)}${where}` : `wire ${target(s)}${where}`;
+      case 'set-variable':
+        return s.after === null ? `clear ${target(s)}${where}` : `set ${target(s)}${where}`;
       case 'activate':
         return `turn on ${target(s)}${where}`;
       case 'deactivate':

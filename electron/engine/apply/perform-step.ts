@@ -62,6 +62,10 @@ async function observe(step: PlanStep, ops: EnvironmentOperations, signal: Abort
       const f = await ops.readFlow(target.flowId, signal);
       return f && { value: f.state, etag: f.etag };
     }
+    case 'variable': {
+      const v = await ops.readVariable(target.definitionId, signal);
+      return v && { value: v.value, etag: v.etag };
+    }
     case 'connection': {
       // A share has no row version: "has access" reads as the role the plan names, "has none" as null.
       const has = await ops.hasAccess(target.connectionName, target.connector, target.principalObjectId, signal);
@@ -77,6 +81,8 @@ async function write(step: PlanStep, identity: ActingIdentity, etag: string | nu
       return ops.wire(target.referenceId, step.after, identity, { ifMatch: etag ?? '*', signal });
     case 'flow':
       return ops.setFlowState(target.flowId, step.after === 'on', identity, { ifMatch: etag ?? '*', signal });
+    case 'variable':
+      return ops.setVariable(target.definitionId, target.schemaName, step.after, identity, { ifMatch: etag ?? '*', signal });
     case 'connection':
       if (step.kind === 'share') {
         const role = isShareRole(step.after) ? step.after : 'CanView';
@@ -90,6 +96,8 @@ function alreadyReason(step: PlanStep): string {
   switch (step.kind) {
     case 'wire':
       return step.after === null ? 'already has no connection' : `already wired to ${step.after}`;
+    case 'set-variable':
+      return step.after === null ? 'already has no value here' : 'already has that value';
     case 'activate':
       return 'already on';
     case 'deactivate':

@@ -77,7 +77,7 @@ const identity = z.union([
   z.object({ mode: z.literal('self'), role: z.enum(['me', 'spn']), objectId: z.string() }),
   z.object({ mode: z.literal('impersonate'), role: z.enum(['me', 'spn']), actorObjectId: z.string(), targetObjectId: z.string() }),
 ]);
-const stepKind = z.enum(['share', 'unshare', 'wire', 'activate', 'deactivate']);
+const stepKind = z.enum(['share', 'unshare', 'wire', 'set-variable', 'activate', 'deactivate']);
 const who = z.object({ account: z.string(), objectId: z.string() });
 const summary = z.object({ done: z.number(), skipped: z.number(), failed: z.number(), cancelled: z.number(), conflicts: z.number() });
 const environment = z.object({ id: z.string(), displayName: z.string(), instanceUrl: nullableString }).loose();
@@ -85,6 +85,7 @@ const target = z.union([
   z.object({ type: z.literal('connection'), connectionName: z.string(), connector: z.string(), principalObjectId: z.string(), principalName: z.string() }).loose(),
   z.object({ type: z.literal('reference'), referenceId: z.string(), logicalName: z.string(), displayName: z.string(), connector: z.string() }).loose(),
   z.object({ type: z.literal('flow'), flowId: z.string(), name: z.string() }).loose(),
+  z.object({ type: z.literal('variable'), definitionId: z.string(), schemaName: z.string(), displayName: z.string() }).loose(),
 ]);
 const planStep = z
   .object({

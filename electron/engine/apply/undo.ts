@@ -24,6 +24,8 @@ function inverse(step: PlanStep, result: StepResult): { kind: StepKind; before: 
   switch (step.kind) {
     case 'wire':
       return { kind: 'wire', before: result.after, after: result.before };
+    case 'set-variable':
+      return { kind: 'set-variable', before: result.after, after: result.before };
     case 'activate':
       return { kind: 'deactivate', before: 'on', after: 'off' };
     case 'deactivate':

@@ -14,6 +14,8 @@ function stepProblem(step: PlanStep, environments: ReadonlySet<string>): string 
   switch (step.kind) {
     case 'wire':
       return step.target.type === 'reference' ? null : 'a wire step must target a connection reference';
+    case 'set-variable':
+      return step.target.type === 'variable' ? null : 'a set-variable step must target an environment variable';
     case 'activate':
     case 'deactivate':
       if (step.target.type !== 'flow') return `a ${step.kind} step must target a flow`;

@@ -19,12 +19,14 @@ export interface FakeState {
   flows: Record<string, Record<string, { state: FlowState; version: number; everOn: boolean }>>;
   /** environment → `connection|principal` shares */
   shares: Record<string, string[]>;
+  /** environment → variable definition id → value row (absent: no value) */
+  variables?: Record<string, Record<string, { value: string | null; version: number }>>;
   /** environment → flow id → reference ids it uses / child flow ids it calls */
   uses?: Record<string, Record<string, { references: string[]; children: string[] }>>;
 }
 
-export type OpName = 'readReference' | 'readFlow' | 'hasAccess' | 'wire' | 'setFlowState' | 'share' | 'unshare';
-export const WRITES: readonly OpName[] = ['wire', 'setFlowState', 'share', 'unshare'];
+export type OpName = 'readReference' | 'readFlow' | 'readVariable' | 'hasAccess' | 'wire' | 'setFlowState' | 'setVariable' | 'share' | 'unshare';
+export const WRITES: readonly OpName[] = ['wire', 'setFlowState', 'setVariable', 'share', 'unshare'];
 
 export interface FakeCall {
   seq: number;
@@ -152,6 +154,18 @@ export class FakeCloud {
         this.call({ env, op: 'readReference', target: referenceId }, signal, () => {
           const row = refs()[referenceId];
           return row ? { connectionId: row.connectionId, etag: etagOf(row.version) } : null;
+        }),
+      readVariable: (definitionId, signal) =>
+        this.call({ env, op: 'readVariable', target: definitionId }, signal, () => {
+          const row = ((this.state.variables ??= {})[env] ??= {})[definitionId];
+          return row ? { value: row.value, etag: etagOf(row.version) } : { value: null, etag: '*' };
+        }),
+      setVariable: (definitionId, _schemaName, value, identity, options) =>
+        this.call({ env, op: 'setVariable', target: definitionId, value, ifMatch: options.ifMatch, identity }, options.signal, () => {
+          const table = ((this.state.variables ??= {})[env] ??= {});
+          const row = table[definitionId];
+          if (row) this.checkVersion(row.version, options.ifMatch);
+          table[definitionId] = { value, version: (row?.version ?? 0) + 1 };
         }),
       readFlow: (flowId, signal) =>
         this.call({ env, op: 'readFlow', target: flowId }, signal, () => {

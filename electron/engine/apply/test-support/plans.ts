@@ -89,7 +89,7 @@ export function stateBefore(plan: Plan): FakeState {
 export function targetOf(plan: Plan): Record<string, string | null> {
   const target: Record<string, string | null> = {};
   for (const s of plan.steps) {
-    const key = s.target.type === 'reference' ? s.target.referenceId : s.target.type === 'flow' ? s.target.flowId : `${s.target.connectionName}|${s.target.principalObjectId}`;
+    const key = s.target.type === 'reference' ? s.target.referenceId : s.target.type === 'flow' ? s.target.flowId : s.target.type === 'variable' ? s.target.definitionId : `${s.target.connectionName}|${s.target.principalObjectId}`;
     target[`${s.environmentId}/${key}`] = s.after;
   }
   return target;

@@ -1,0 +1,11 @@
+/** Escaping for HTML text and attribute values (both quotes, so either attribute style is safe). */
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+// C0 controls other than tab/newline/CR, DEL, C1 controls, and lone surrogates: not allowed in HTML text.
+// eslint-disable-next-line no-control-regex
+const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function escapeHtml(value: string | number): string {
+  return String(value).replace(INVALID, '\ufffd').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
