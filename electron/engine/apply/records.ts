@@ -102,7 +102,7 @@ const planStep = z
     etag: nullableString,
   })
   .loose();
-const plan = z
+export const planSchema = z
   .object({
     format: z.literal('patchbay-plan'),
     formatVersion: z.literal(1),
@@ -129,7 +129,7 @@ const stepError = z
 
 const base = { v: z.literal(JOURNAL_VERSION), runId: z.string().min(1), at: z.string().min(1) };
 const recordSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('run-started'), planId: z.string(), solution: z.string(), environments: z.array(environment), who, plan }).loose(),
+  z.object({ ...base, type: z.literal('run-started'), planId: z.string(), solution: z.string(), environments: z.array(environment), who, plan: planSchema }).loose(),
   z.object({ ...base, type: z.literal('run-resumed'), who, remaining: z.array(z.string()), interrupted: z.array(z.string()) }).loose(),
   z.object({ ...base, type: z.literal('step-started'), stepId: z.string(), environmentId: z.string(), kind: stepKind, identity: identity.nullable() }).loose(),
   z

@@ -191,6 +191,7 @@ export function intentFromSettings(value: SettingsIntent, solution: string, iden
     solution,
     environmentIds: [value.environmentId],
     wire: { select: Object.keys(pinned), pinned: value.wiring },
+    ...(Object.keys(value.environmentVariables).length ? { variables: { [value.environmentId]: value.environmentVariables } } : {}),
     identity,
     share: false,
   };

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import type { Plan, PlanStep } from '../../../shared/engine/plan';
+import { preflightActivate, preflightDeactivate, preflightShare, preflightWire } from '../../../shared/engine/preflight';
+import { flowById, type EnvironmentSnapshot } from '../../../shared/engine/snapshot';
+import { ApplyError } from '../../engine/apply/apply-error';
+import { openJournal } from '../../engine/apply/journal';
+import { planUndo } from '../../engine/apply/undo';
+import { UsageError, type CliOptions } from '../args';
+import type { CliIo } from '../io';
+import type { CliRuntime } from '../runtime';
+import { reviewAndApply, scanSolution } from './common';
+
+/** The undo plan's verdicts come from the journal; before running, preflight them against a fresh scan. */
+export function repreflight(plan: Plan, snapshots: readonly EnvironmentSnapshot[]): Plan {
+  const steps = plan.steps.map((step): PlanStep => {
+    const snapshot = snapshots.find((s) => s.environment.id === step.environmentId);
+    if (!snapshot) return step;
+    const t = step.target;
+    const verdict =
+      t.type === 'reference'
+        ? preflightWire(snapshot, { ...(snapshot.references.find((r) => r.id === t.referenceId) ?? { id: t.referenceId, logicalName: t.logicalName, displayName: t.displayName, connector: t.connector, connectorId: '', connectionId: step.before, etag: '*', managed: true }) }, step.after, step.strategy)
+        : t.type === 'flow' && step.kind === 'activate' && flowById(snapshot, t.flowId)
+          ? preflightActivate(snapshot, flowById(snapshot, t.flowId) as NonNullable<ReturnType<typeof flowById>>, step.strategy)
+          : t.type === 'connection' && step.kind === 'share'
+            ? preflightShare(snapshot, t.connectionName, t.principalObjectId, step.strategy)
+            : preflightDeactivate(snapshot, step.strategy);
+    return { ...step, verdict, identity: verdict.identity ?? step.identity };
+  });
+  return { ...plan, steps };
+}
+
+/** `patchbay undo [run id | --last]`: the run's before-values as a new plan, reviewed and applied. */
+export async function undoCommand(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<number> {
+  const journal = await openJournal(join(runtime.dataDir, 'journal'));
+  let runId = o.rest[0];
+  if (!runId) {
+    if (!o.last) throw new UsageError('undo needs a run id (see `patchbay history`) or --last.');
+    const runs = (await journal.listRuns()).filter((r) => r.summary.done > 0).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    runId = runs[0]?.runId;
+    if (!runId) throw new UsageError('The journal has no run that changed anything.');
+  }
+  let plan: Plan;
+  try {
+    plan = await planUndo(journal, runId);
+  } catch (error) {
+    if (error instanceof ApplyError) throw new UsageError(error.message);
+    throw error;
+  }
+  const all = await runtime.environments();
+  const environments = all.filter((e) => plan.environments.some((p) => p.id === e.id));
+  const snapshots = await scanSolution(runtime, environments, plan.solution, io);
+  return (await reviewAndApply(runtime, repreflight(plan, snapshots), snapshots, o, io)).exitCode;
+}
