@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { Plan, PlanStep } from '../../../shared/engine/plan';
-import { preflightActivate, preflightDeactivate, preflightShare, preflightWire } from '../../../shared/engine/preflight';
-import { flowById, type EnvironmentSnapshot } from '../../../shared/engine/snapshot';
+import type { Plan } from '../../../shared/engine/plan';
+import { repreflight } from '../../engine/repreflight';
 import { ApplyError } from '../../engine/apply/apply-error';
 import { openJournal } from '../../engine/apply/journal';
 import { planUndo } from '../../engine/apply/undo';
@@ -9,25 +8,6 @@ import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import type { CliRuntime } from '../runtime';
 import { reviewAndApply, scanSolution } from './common';
-
-/** The undo plan's verdicts come from the journal; before running, preflight them against a fresh scan. */
-export function repreflight(plan: Plan, snapshots: readonly EnvironmentSnapshot[]): Plan {
-  const steps = plan.steps.map((step): PlanStep => {
-    const snapshot = snapshots.find((s) => s.environment.id === step.environmentId);
-    if (!snapshot) return step;
-    const t = step.target;
-    const verdict =
-      t.type === 'reference'
-        ? preflightWire(snapshot, { ...(snapshot.references.find((r) => r.id === t.referenceId) ?? { id: t.referenceId, logicalName: t.logicalName, displayName: t.displayName, connector: t.connector, connectorId: '', connectionId: step.before, etag: '*', managed: true }) }, step.after, step.strategy)
-        : t.type === 'flow' && step.kind === 'activate' && flowById(snapshot, t.flowId)
-          ? preflightActivate(snapshot, flowById(snapshot, t.flowId) as NonNullable<ReturnType<typeof flowById>>, step.strategy)
-          : t.type === 'connection' && step.kind === 'share'
-            ? preflightShare(snapshot, t.connectionName, t.principalObjectId, step.strategy)
-            : preflightDeactivate(snapshot, step.strategy);
-    return { ...step, verdict, identity: verdict.identity ?? step.identity };
-  });
-  return { ...plan, steps };
-}
 
 /** `patchbay undo [run id | --last]`: the run's before-values as a new plan, reviewed and applied. */
 export async function undoCommand(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<number> {
