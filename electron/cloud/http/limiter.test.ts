@@ -56,8 +56,21 @@ describe('AdaptiveLimiter', () => {
     expect(limiter.snapshot().hosts[ORG_KEY]).toMatchObject({ limit: 8, dopHint: 2 });
   });
 
-  it('grows by one per window of busy successes, up to the ceiling', async () => {
+  it('slow-starts (one per busy success) until the first 429, up to the ceiling', async () => {
     const limiter = new AdaptiveLimiter({ initial: 2, ceiling: 4 });
+    const inFlight = [await limiter.acquire(ORG), await limiter.acquire(ORG)];
+    const limits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      inFlight.shift()?.release(ok);
+      limits.push(limiter.limitFor(ORG));
+      while (inFlight.length < limiter.limitFor(ORG)) inFlight.push(await limiter.acquire(ORG));
+    }
+    expect(limits).toEqual([3, 4, 4, 4, 4, 4]);
+    expect(limiter.snapshot().hosts[ORG_KEY]).toMatchObject({ increases: 2, limit: 4 });
+  });
+
+  it('grows by one per window of busy successes, up to the ceiling', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 2, ceiling: 4, growAfter: 2 });
     // Keep the server busy: always two in flight, release one, take one.
     const inFlight = [await limiter.acquire(ORG), await limiter.acquire(ORG)];
     const limits: number[] = [];
@@ -67,7 +80,7 @@ describe('AdaptiveLimiter', () => {
       const limit = limiter.limitFor(ORG);
       while (inFlight.length < limit) inFlight.push(await limiter.acquire(ORG));
     }
-    expect(limits.slice(0, 6)).toEqual([2, 3, 3, 3, 4, 4]);
+    expect(limits.slice(0, 6)).toEqual([2, 3, 3, 4, 4, 4]);
     expect(Math.max(...limits)).toBe(4);
     expect(limiter.snapshot().hosts[ORG_KEY]).toMatchObject({ increases: 2, limit: 4 });
   });

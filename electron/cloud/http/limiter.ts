@@ -4,9 +4,12 @@
  * - a server is a Dataverse environment or a gateway host (`limiterKey`); Dataverse's service
  *   protection counts per user per server (dataverse-web-api.md §10);
  * - the limit starts at the first `x-ms-dop-hint` the server sends (default 4 until one arrives);
- * - additive increase: +1 after `growAfter` (default: the current limit, i.e. one window) successful
- *   answers in a row without a 429, up to `ceiling` (the platform's concurrency limit, 52) — bulk work
- *   is bounded by the platform's limits, not by the hint, which is only a starting point;
+ * - slow start, then additive increase: until the server's first 429 the limit grows by one per
+ *   successful busy answer (doubling per window, as TCP's slow start), so bulk work reaches the
+ *   platform's limit within a few round trips instead of hundreds; after a 429, +1 per `growAfter`
+ *   (default: the current limit, i.e. one window) successful answers in a row. Both stop at `ceiling`
+ *   (the platform's concurrency limit, 52) — bulk work is bounded by the platform's limits, not by the
+ *   hint, which is only a starting point;
  *   answers only count toward growth while the server is busy at its limit (a client sending one
  *   request at a time tells nothing about what the server takes, and must not inflate the limit);
  * - multiplicative decrease: a 429 halves the limit (floor 1), once per "epoch" — the other 429s of the
@@ -20,7 +23,7 @@ export interface LimiterOptions {
   initial?: number;
   /** Largest limit per server: the service protection concurrency limit (default 52). */
   ceiling?: number;
-  /** Requests in flight across all servers (default 128). */
+  /** Requests in flight across all servers (default 256: four environments at the platform's limit). */
   globalCap?: number;
   /** Successful answers per +1; default the current limit (one full window). */
   growAfter?: number;
@@ -111,7 +114,7 @@ export class AdaptiveLimiter {
   constructor(options: LimiterOptions = {}) {
     this.#ceiling = positive(options.ceiling ?? 52, 'ceiling');
     this.#initial = Math.min(positive(options.initial ?? 4, 'initial'), this.#ceiling);
-    this.#globalCap = positive(options.globalCap ?? 128, 'globalCap');
+    this.#globalCap = positive(options.globalCap ?? 256, 'globalCap');
     this.#growAfter = options.growAfter === undefined ? undefined : positive(options.growAfter, 'growAfter');
     this.#pauseOnThrottle = options.pauseOnThrottle ?? true;
     this.#now = options.now ?? (() => Date.now());
@@ -245,7 +248,9 @@ export class AdaptiveLimiter {
     host.successes += 1;
     if (!busy) return;
     host.streak += 1;
-    if (host.streak >= (this.#growAfter ?? host.limit)) {
+    // Slow start: no 429 seen from this server yet, so every busy success may add one.
+    const window = host.throttled === 0 && this.#growAfter === undefined ? 1 : (this.#growAfter ?? host.limit);
+    if (host.streak >= window) {
       host.streak = 0;
       if (host.limit < this.#ceiling) {
         host.limit += 1;
