@@ -191,6 +191,20 @@ describe('plan', () => {
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
+  it('makes every flow that needs a share wait for it, not only the flow that asked for it first', () => {
+    const s = snapshot({
+      references: [ref('a', 'x', null), ref('b', 'y', null)],
+      connections: [conn('cx', 'x', OWNER), conn('cy', 'y', OTHER)],
+      flows: [flow('first', [['a', 'x'], ['b', 'y']]), flow('second', [['a', 'x'], ['b', 'y']])],
+    });
+    const plan = buildPlan([s], { solution: 'Sol', environmentIds: ['env'], wire: { select: 'needing' }, activate: 'all', identity: 'connection-owner', share: true }, new Date('2026-01-01T00:00:00Z'), 'p1');
+    const share = plan.steps.filter((x) => x.kind === 'share').map((x) => x.id);
+    expect(share).toHaveLength(1);
+    for (const id of ['env:activate:first', 'env:activate:second']) {
+      expect(plan.steps.find((x) => x.id === id)?.dependsOn).toContain(share[0]);
+    }
+  });
+
   it('warns instead of planning when there is no healthy connection to wire to', () => {
     const s = snapshot({ references: [ref('a', 'x', null)], connections: [conn('bad', 'x', OWNER, { health: { kind: 'error', code: 'E', message: 'm' } })] });
     const plan = buildPlan([s], { solution: 'Sol', environmentIds: ['env'], wire: { select: 'needing' }, identity: 'auto', share: false });

@@ -228,9 +228,12 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
     for (const flow of activationOrder(selected.filter((f) => f.state === 'off'))) {
       let verdict = preflightActivate(snapshot, flow, strategy, { wiredBefore, sharedBefore, onBefore });
       const dependsOn = new Set<string>();
-      // Share what blocks, when asked to: each blocked connection with the identity that will act.
+      // Share what blocks, when asked to: each blocked connection with the identity that will act. The
+      // fixes are taken as if nothing were shared yet, so a flow also waits for a share an earlier flow
+      // of the plan asked for (its own verdict counts that share as done and names no fix for it).
       if (intent.share && verdict.identity) {
-        for (const fix of verdict.fixes) {
+        const unshared = preflightActivate(snapshot, flow, verdict.strategy, { wiredBefore, onBefore });
+        for (const fix of unshared.fixes) {
           if (fix.kind !== 'share') continue;
           const key = shareKey(fix.connectionName, fix.principalObjectId);
           const id = stepId('share', key);
