@@ -73,13 +73,16 @@ describe('validateSettingsAgainst', () => {
       solution: 'ContosoOperations',
       environmentIds: ['contoso-test'],
       wire: { select: ['cont_sharedoffice365_8c1f2', 'cont_sharedsql_9a1b6'], pinned: v.value.wiring },
+      variables: { 'contoso-test': v.value.environmentVariables },
       identity: 'auto',
       share: false,
     });
     const plan = buildPlan([test], intent, new Date('2026-03-01T09:00:00Z'), 'plan-1');
-    expect(plan.steps.map((s) => [s.kind, s.target.type === 'reference' ? s.target.logicalName : '', s.before, s.after])).toEqual([
+    // The variable already at its value (cont_ErpBaseUrl) gets no step.
+    expect(plan.steps.map((s) => [s.kind, s.target.type === 'reference' ? s.target.logicalName : s.target.type === 'variable' ? s.target.schemaName : '', s.before, s.after])).toEqual([
       ['wire', 'cont_sharedoffice365_8c1f2', null, TEST_CONN.outlook],
       ['wire', 'cont_sharedsql_9a1b6', null, TEST_CONN.sql],
+      ['set-variable', 'cont_ApprovalThreshold', null, '25000'],
     ]);
   });
 
