@@ -3,7 +3,8 @@ import type { ActingIdentity } from '../../shared/engine/preflight';
 import type { IdentityRole } from '../../shared/engine/snapshot';
 import type { AdminClient } from '../cloud/admin/client';
 import type { DataverseClient } from '../cloud/dataverse/client';
-import type { EnvironmentOperations, OperationsFor } from './operations';
+import { queryByIds } from '../cloud/dataverse/readers/by-ids';
+import type { EnvironmentOperations, FlowStateRead, OperationsFor, ReferenceState } from './operations';
 
 /**
  * The apply seam over the real clients: each acting identity uses its own account's clients, and
@@ -23,6 +24,13 @@ const etagOf = (row: Record<string, unknown>): string => (typeof row['@odata.eta
 function stateOf(statecode: unknown): 'on' | 'off' | 'suspended' {
   return statecode === 1 ? 'on' : statecode === 2 ? 'suspended' : 'off';
 }
+
+const referenceState = (row: Record<string, unknown>): ReferenceState => ({
+  connectionId: typeof row['connectionid'] === 'string' && row['connectionid'] ? row['connectionid'] : null,
+  etag: etagOf(row),
+});
+
+const flowState = (row: Record<string, unknown>): FlowStateRead => ({ state: stateOf(row['statecode']), etag: etagOf(row) });
 
 export function liveOperations(accounts: Partial<Record<IdentityRole, AccountClients>>, environments: readonly Environment[]): OperationsFor {
   const reader = accounts.me ?? accounts.spn;
@@ -48,15 +56,25 @@ export function liveOperations(accounts: Partial<Record<IdentityRole, AccountCli
     };
 
     return {
+      readMany: async ({ referenceIds, flowIds }, signal) => {
+        const dv = reader.dataverse(url);
+        const common = signal ? { signal } : {};
+        const [refs, flows] = await Promise.all([
+          referenceIds.length === 0 ? [] : queryByIds(dv, { set: 'connectionreferences', property: 'connectionreferenceid', ids: referenceIds, select: ['connectionreferenceid', 'connectionid'], what: 'connection reference id', ...common }),
+          flowIds.length === 0 ? [] : queryByIds(dv, { set: 'workflows', property: 'workflowid', ids: flowIds, select: ['workflowid', 'statecode'], what: 'flow id', ...common }),
+        ]);
+        return {
+          references: new Map(refs.map((row) => [String(row['connectionreferenceid']).toLowerCase(), referenceState(row)])),
+          flows: new Map(flows.map((row) => [String(row['workflowid']).toLowerCase(), flowState(row)])),
+        };
+      },
       readReference: async (referenceId, signal) => {
         const row = await readRow('connectionreferences', 'connectionreferenceid', referenceId, ['connectionreferenceid', 'connectionid'], signal);
-        if (!row) return null;
-        const connectionId = typeof row['connectionid'] === 'string' && row['connectionid'] ? row['connectionid'] : null;
-        return { connectionId, etag: etagOf(row) };
+        return row ? referenceState(row) : null;
       },
       readFlow: async (flowId, signal) => {
         const row = await readRow('workflows', 'workflowid', flowId, ['workflowid', 'statecode'], signal);
-        return row ? { state: stateOf(row['statecode']), etag: etagOf(row) } : null;
+        return row ? flowState(row) : null;
       },
       hasAccess: async (connectionName, connector, principalObjectId, signal) => {
         const id = principalObjectId.toLowerCase();

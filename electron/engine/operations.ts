@@ -29,7 +29,19 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
+/** Many targets read at once, by lower-case id. */
+export interface ReadMany {
+  references: ReadonlyMap<string, ReferenceState>;
+  flows: ReadonlyMap<string, FlowStateRead>;
+}
+
 export interface EnvironmentOperations {
+  /**
+   * Reads many references and flows in a few requests (optional). A bulk run uses the answers only to
+   * skip the per-step read before a write, never to decide that a step needs no write: the write still
+   * carries the ETag read here, and a 412 sends the step back to a fresh read.
+   */
+  readMany?(ids: { referenceIds: readonly string[]; flowIds: readonly string[] }, signal?: AbortSignal): Promise<ReadMany>;
   readReference(referenceId: string, signal?: AbortSignal): Promise<ReferenceState | null>;
   readFlow(flowId: string, signal?: AbortSignal): Promise<FlowStateRead | null>;
   /** Does the principal already hold a share (or ownership) on the connection? */

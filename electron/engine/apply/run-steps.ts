@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Plan, PlanStep } from '../../../shared/engine/plan';
 import type { Logger } from '../../log/logger';
-import type { OperationsFor } from '../operations';
+import type { OperationsFor, ReadMany } from '../operations';
 import { ApplyError } from './apply-error';
 import type { RunWriter } from './journal';
 import type { Namer } from './labels';
-import { performStep } from './perform-step';
+import { performStep, type Observation } from './perform-step';
 import { summarize, type ProgressCounts, type ProgressEvent, type RunResult, type StepResult, type StepStatus } from './types';
 
 /**
@@ -56,6 +56,23 @@ function blockedResult(step: PlanStep, label: string, status: StepStatus, reason
     attempts: 0,
     error: null,
   };
+}
+
+/** Fewer targets than this in an environment: one bulk read would save next to nothing. */
+const BULK_READ_MIN = 4;
+
+function hintFor(step: PlanStep, read: ReadMany | null): Observation | undefined {
+  const target = step.target;
+  if (!read) return undefined;
+  if (target.type === 'reference') {
+    const r = read.references.get(target.referenceId.toLowerCase());
+    return r && { value: r.connectionId, etag: r.etag };
+  }
+  if (target.type === 'flow') {
+    const f = read.flows.get(target.flowId.toLowerCase());
+    return f && { value: f.state, etag: f.etag };
+  }
+  return undefined;
 }
 
 const blockerWords: Record<StepStatus, string> = {
@@ -112,11 +129,36 @@ export async function runSteps(ctx: RunStepsContext): Promise<RunResult> {
     emit({ type: 'step-finished', step, result, counts: counts() });
   };
 
+  // One bulk read per environment of the references and flows this session writes, started with the
+  // environment's first step: it spares each step its own read (see performStep's `hint`).
+  const bulkReads = new Map<string, Promise<ReadMany | null>>();
+  const bulkRead = (environmentId: string): Promise<ReadMany | null> => {
+    let read = bulkReads.get(environmentId);
+    if (!read) {
+      const ops = ctx.operations(environmentId);
+      const mine = toRun.filter((s) => s.environmentId === environmentId && !ctx.interrupted.has(s.id));
+      const referenceIds = mine.flatMap((s) => (s.target.type === 'reference' ? [s.target.referenceId] : []));
+      const flowIds = mine.flatMap((s) => (s.target.type === 'flow' ? [s.target.flowId] : []));
+      read =
+        !ops.readMany || referenceIds.length + flowIds.length < BULK_READ_MIN
+          ? Promise.resolve(null)
+          : ops.readMany({ referenceIds, flowIds }, signal).catch((error: unknown) => {
+              // Only an optimisation: every step reads for itself instead.
+              ctx.logger.debug('bulk read failed; steps read one by one', { environmentId, error });
+              return null;
+            });
+      bulkReads.set(environmentId, read);
+    }
+    return read;
+  };
+
   const run = async (step: PlanStep): Promise<void> => {
+    const hint = hintFor(step, await bulkRead(step.environmentId));
     const startedAt = iso();
     await writer.append({ type: 'step-started', at: startedAt, stepId: step.id, environmentId: step.environmentId, kind: step.kind, identity: step.identity });
     emit({ type: 'step-started', step, counts: counts() });
     const outcome = await performStep(step, {
+      hint,
       ops: ctx.operations(step.environmentId),
       signal,
       namer,

@@ -25,7 +25,7 @@ export interface FakeState {
   uses?: Record<string, Record<string, { references: string[]; children: string[] }>>;
 }
 
-export type OpName = 'readReference' | 'readFlow' | 'readVariable' | 'hasAccess' | 'wire' | 'setFlowState' | 'setVariable' | 'share' | 'unshare';
+export type OpName = 'readMany' | 'readReference' | 'readFlow' | 'readVariable' | 'hasAccess' | 'wire' | 'setFlowState' | 'setVariable' | 'share' | 'unshare';
 export const WRITES: readonly OpName[] = ['wire', 'setFlowState', 'setVariable', 'share', 'unshare'];
 
 export interface FakeCall {
@@ -47,6 +47,8 @@ export type Interceptor = (call: FakeCall, cloud: FakeCloud) => void | Promise<v
 export interface FakeCloudOptions {
   latencyMs?: number | ((call: FakeCall) => number);
   persist?: (state: FakeState) => void;
+  /** Offer `readMany` (the live operations do); off by default so each step's own read shows. */
+  bulkReads?: boolean;
 }
 
 export const etagOf = (version: number): string => `W/"${version}"`;
@@ -149,7 +151,19 @@ export class FakeCloud {
     const flows = (): Record<string, { state: FlowState; version: number; everOn: boolean }> => (this.state.flows[env] ??= {});
     const shares = (): string[] => (this.state.shares[env] ??= []);
     const notFound = (what: string): PlatformError => platformError('not-found', { status: 404, code: '0x80040217', dataverseCode: '0x80040217', platformMessage: `${what} Does Not Exist` });
+    const readMany: EnvironmentOperations['readMany'] = ({ referenceIds, flowIds }, signal) =>
+      this.call({ env, op: 'readMany', target: [...referenceIds, ...flowIds].join(',') }, signal, () => ({
+        references: new Map(referenceIds.flatMap((id) => {
+          const row = refs()[id];
+          return row ? [[id.toLowerCase(), { connectionId: row.connectionId, etag: etagOf(row.version) }] as const] : [];
+        })),
+        flows: new Map(flowIds.flatMap((id) => {
+          const row = flows()[id];
+          return row ? [[id.toLowerCase(), { state: row.state, etag: etagOf(row.version) }] as const] : [];
+        })),
+      }));
     return {
+      ...(this.options.bulkReads ? { readMany } : {}),
       readReference: (referenceId, signal) =>
         this.call({ env, op: 'readReference', target: referenceId }, signal, () => {
           const row = refs()[referenceId];
