@@ -171,7 +171,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const controlKey = randomBytes(24).toString('base64url');
   const switches: SandboxSwitches = { ...defaultSwitches, ...options.switches };
 
-  const server: Server = createServer({ key: tls.leaf.privateKeyPem, cert: tls.leaf.certificatePem });
+  const server: Server = createServer({
+    key: tls.leaf.privateKeyPem,
+    cert: tls.leaf.certificatePem,
+    // Node refuses request heads over 16 KB (431); Dataverse takes GET URLs up to 32 KB, and says 414
+    // past that itself (dataverse/service.ts), so the sandbox must not refuse first.
+    maxHeaderSize: 64 * 1024,
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -163,6 +163,19 @@ describe('the reference recipes (§11)', () => {
   });
 });
 
+describe('URL length', () => {
+  it('takes a GET URL up to 32 KB (long In() lists) and answers a longer one 414 with an HTML body', async () => {
+    const ids = (n: number): string => Array.from({ length: n }, (_, i) => `"00000000-0000-0000-0000-${String(i).padStart(12, '0')}"`).join(',');
+    const filter = (n: number): string => `workflows?$select=workflowid&$filter=${encodeURIComponent(`Microsoft.Dynamics.CRM.In(PropertyName='workflowid',PropertyValues=[${ids(n)}])`)}`;
+    const fits = await h.dv('uat', 'GET', filter(500), { as: rm });
+    expect(filter(500).length).toBeGreaterThan(16 * 1024);
+    expect(fits.status).toBe(200);
+    const tooLong = await h.dv('uat', 'GET', filter(800), { as: rm });
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers['content-type']).toContain('text/html');
+  });
+});
+
 describe('paging and options', () => {
   it('pages with odata.maxpagesize and follows @odata.nextLink to the end', async () => {
     const seen: string[] = [];

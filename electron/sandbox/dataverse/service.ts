@@ -178,6 +178,16 @@ export function createDataverseService(ctx: SandboxContext): Handler {
       throw error;
     }
   };
-  return handle;
+  // GET URLs over 32 KB are refused before anything else (reference §1); inside a $batch the limit is
+  // 64 KB, and the batch calls `handle` directly.
+  return async (req) => {
+    if (req.url.pathname.length + req.url.search.length > MAX_URL_LENGTH) {
+      return { status: 414, headers: { 'content-type': 'text/html; charset=us-ascii' }, body: URL_TOO_LONG };
+    }
+    return handle(req);
+  };
 }
 
+const MAX_URL_LENGTH = 32 * 1024;
+/** What HTTP.sys answers in front of Dataverse. */
+const URL_TOO_LONG = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>Request URL Too Long</TITLE>\r\n<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n<BODY><h2>Request URL Too Long</h2>\r\n<hr><p>HTTP Error 414. The request URL is too long.</p>\r\n</BODY></HTML>\r\n';
