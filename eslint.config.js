@@ -27,6 +27,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: { 'no-restricted-syntax': 'off' },
   },
+  // Node scripts (bin, build, scripts): type-checked as JavaScript through their folder's tsconfig.
+  {
+    files: ['bin/**/*.mjs', 'build/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
   // Config files are plain JS without type information for their imports.
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
   // Layer boundaries (design §2): shared sees neither Node nor the DOM side; renderer never reaches into Node.
