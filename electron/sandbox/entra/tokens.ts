@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, exportJWK, importPKCS8, importX509, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, exportJWK, importPKCS8, importX509, jwtVerify, type JWTPayload } from 'jose';
 import type { EntraState } from '../model';
 import { certificateDer, thumbprints } from '../tls';
 
@@ -130,6 +130,35 @@ export interface VerifyOptions {
   nowSeconds?: number;
 }
 
+/**
+ * Signatures already checked, per signing key: a bulk run presents the same token thousands of times,
+ * and an RSA verification per request was a third of the sandbox's CPU. Lifetime is still checked on
+ * every use. Bounded: cleared when full (tokens are re-verified, nothing else changes).
+ */
+const signatureChecked = new WeakMap<TokenKeys, Map<string, JWTPayload>>();
+const SIGNATURE_CACHE_SIZE = 2048;
+
+async function verifiedPayload(keys: TokenKeys, token: string, nowSeconds: number | undefined): Promise<JWTPayload> {
+  let cache = signatureChecked.get(keys);
+  if (!cache) signatureChecked.set(keys, (cache = new Map()));
+  const cached = cache.get(token);
+  if (!cached) {
+    const { payload } = await jwtVerify(token, keys.publicKey, {
+      algorithms: ['RS256'],
+      clockTolerance: 0,
+      ...(nowSeconds === undefined ? {} : { currentDate: new Date(nowSeconds * 1000) }),
+    });
+    if (cache.size >= SIGNATURE_CACHE_SIZE) cache.clear();
+    cache.set(token, payload);
+    return payload;
+  }
+  // The same time checks jwtVerify makes (clock tolerance 0).
+  const now = nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (typeof cached.exp === 'number' && cached.exp <= now) throw new joseErrors.JWTExpired('"exp" claim timestamp check failed', cached, 'exp', 'check_failed');
+  if (typeof cached.nbf === 'number' && cached.nbf > now) throw new joseErrors.JWTClaimValidationFailed('"nbf" claim timestamp check failed', cached, 'nbf', 'check_failed');
+  return cached;
+}
+
 /** Checks a bearer token as a resource server does: signature, lifetime, audience, issuer, revocation. */
 export async function verifyAccessToken(keys: TokenKeys, token: string, options: VerifyOptions): Promise<VerifyResult> {
   try {
@@ -138,11 +167,7 @@ export async function verifyAccessToken(keys: TokenKeys, token: string, options:
     return { ok: false, failure: 'malformed', detail: 'The token is not a JWT.' };
   }
   try {
-    const { payload } = await jwtVerify(token, keys.publicKey, {
-      algorithms: ['RS256'],
-      clockTolerance: 0,
-      ...(options.nowSeconds === undefined ? {} : { currentDate: new Date(options.nowSeconds * 1000) }),
-    });
+    const payload = await verifiedPayload(keys, token, options.nowSeconds);
     const aud = typeof payload.aud === 'string' ? payload.aud : '';
     const norm = (s: string) => s.replace(/\/+$/, '').toLowerCase();
     if (!options.audiences.some((a) => norm(a) === norm(aud))) {
