@@ -35,11 +35,13 @@ describe('authentication', () => {
     }
   });
 
-  it('refuses an expired token', async () => {
+  it('refuses an expired token, also one it accepted before (its signature check is cached)', async () => {
     const previous = h.sb.ctx.tokenLifetimeS;
     h.sb.ctx.tokenLifetimeS = 1;
     try {
-      const token = await h.token({ app: 'analytics' }, `${h.base}/orgs/contoso-dev`);
+      const token = await h.token(spn, `${h.base}/orgs/contoso-dev`);
+      const fresh = await h.raw('GET', `${h.base}/orgs/contoso-dev/api/data/v9.2/WhoAmI`, { headers: { authorization: `Bearer ${token}` } });
+      expect(fresh.status).toBe(200);
       await new Promise((r) => setTimeout(r, 2100));
       const res = await h.raw('GET', `${h.base}/orgs/contoso-dev/api/data/v9.2/WhoAmI`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
