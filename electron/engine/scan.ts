@@ -26,7 +26,7 @@ export interface ScanOptions {
   solution: string;
   identities: Partial<Record<IdentityRole, ScanIdentity>>;
   pageSize?: number;
-  /** Connection permission reads in flight per environment. */
+  /** Connection permission reads, and principals' privilege checks, in flight per environment (default 16). */
   permissionConcurrency?: number;
   signal?: AbortSignal;
   now?: () => Date;
@@ -78,11 +78,12 @@ async function principalRights(
   objectIds: readonly string[],
   names: Map<string, string>,
   admins: ReadonlySet<string>,
+  lanes: number,
   signal: AbortSignal | undefined,
 ): Promise<Record<string, PrincipalRights>> {
   const opts = signal ? { signal } : {};
   const rights: Record<string, PrincipalRights> = {};
-  await mapBounded(objectIds, 4, async (objectId) => {
+  await mapBounded(objectIds, lanes, async (objectId) => {
     const user = users.find((u) => u.objectId?.toLowerCase() === objectId);
     const base = { objectId, displayName: user?.fullName ?? names.get(objectId) ?? objectId, platformAdmin: admins.has(objectId) };
     if (!user) {
@@ -123,26 +124,37 @@ export async function scanEnvironment(clients: ScanClients, environment: Environ
   snapshot.flows = flows;
   snapshot.envVars = envVars;
 
-  // Shares matter only for the connectors the solution uses; other connections are listed without them.
+  // Shares, and the people behind the connections, need only the connections and the references: read
+  // both at once. Shares matter only for the connectors the solution uses; other connections are listed
+  // without them.
   const connectors = new Set(references.map((r) => r.connector));
-  snapshot.connections = await mapBounded(connections, options.permissionConcurrency ?? 8, async (c): Promise<ConnectionWithShares> => {
-    if (!connectors.has(c.connector)) return { ...c, shares: [] };
-    const shares = await clients.admin.listPermissions(environment.id, c.connector, c.name, opts).catch((error: unknown): ConnectionShare[] => {
-      if (isCancelled(error)) throw error;
-      problems.push(`Shares of connection ${c.name} could not be read: ${reasonOf(error)}`);
-      return [];
-    });
-    return { ...c, shares: shares.filter((s) => s.role !== 'Owner') };
-  });
-
+  const used = connections.filter((c) => connectors.has(c.connector));
   const names = new Map<string, string>();
-  for (const c of snapshot.connections) names.set(c.owner.objectId.toLowerCase(), c.owner.displayName);
+  for (const c of connections) names.set(c.owner.objectId.toLowerCase(), c.owner.displayName);
   const interesting = new Set<string>(Object.values(options.identities).map((i) => i.objectId.toLowerCase()));
-  for (const c of snapshot.connections) if (connectors.has(c.connector)) interesting.add(c.owner.objectId.toLowerCase());
+  for (const c of used) interesting.add(c.owner.objectId.toLowerCase());
   const objectIds = [...interesting].sort();
-  snapshot.users = await readSystemUsersByObjectIds(dv, objectIds, opts);
   const admins = new Set(Object.values(options.identities).filter((i) => i.platformAdmin).map((i) => i.objectId.toLowerCase()));
-  snapshot.rights = await principalRights(dv, snapshot.users, objectIds, names, admins, signal);
+  const lanes = options.permissionConcurrency ?? 16;
+
+  const [withShares, people] = await Promise.all([
+    mapBounded(connections, lanes, async (c): Promise<ConnectionWithShares> => {
+      if (!connectors.has(c.connector)) return { ...c, shares: [] };
+      const shares = await clients.admin.listPermissions(environment.id, c.connector, c.name, opts).catch((error: unknown): ConnectionShare[] => {
+        if (isCancelled(error)) throw error;
+        problems.push(`Shares of connection ${c.name} could not be read: ${reasonOf(error)}`);
+        return [];
+      });
+      return { ...c, shares: shares.filter((s) => s.role !== 'Owner') };
+    }),
+    (async () => {
+      const users = await readSystemUsersByObjectIds(dv, objectIds, opts);
+      return { users, rights: await principalRights(dv, users, objectIds, names, admins, lanes, signal) };
+    })(),
+  ]);
+  snapshot.connections = withShares;
+  snapshot.users = people.users;
+  snapshot.rights = people.rights;
   return snapshot;
 }
 
