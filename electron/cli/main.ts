@@ -1,25 +1,13 @@
-import { join, resolve } from 'node:path';
-import { redactText } from '../log/redact';
-import { openJournal } from '../engine/apply/journal';
-import { findIncompleteRuns, resumeRun } from '../engine/apply/resume';
-import { liveOperations } from '../engine/live-operations';
+import { resolve } from 'node:path';
+import { ResponseShapeError } from '../cloud/dataverse/errors';
 import { PlatformError } from '../cloud/http/platform-error';
-import { parseCli, usage, UsageError, type CliOptions } from './args';
-import { activateCommand } from './commands/activate';
-import { applyCommand } from './commands/apply';
-import { auditCommand } from './commands/audit';
-import { EXIT } from './commands/common';
-import { envsCommand } from './commands/envs';
-import { historyCommand } from './commands/history';
-import { planCommand } from './commands/plan';
-import { scanCommand } from './commands/scan';
-import { settingsCommand } from './commands/settings';
-import { shareCommand } from './commands/share';
-import { undoCommand } from './commands/undo';
-import { wireCommand } from './commands/wire';
+import { redactText } from '../log/redact';
+import { parseCli, usage, UsageError, type CliOptions, type Command } from './args';
+import { EXIT } from './exit-codes';
+import { ConfigError } from './config-error';
+import { defaultDataDir } from './data-dir';
 import { processIo, type CliIo } from './io';
-import { formatRun } from './output';
-import { ConfigError, defaultDataDir, openRuntime, type CliRuntime } from './runtime';
+import type { CliRuntime } from './runtime';
 
 /**
  * `patchbay`: the engine for pipelines and terminals. Exit codes: 0 success, 1 some steps failed,
@@ -28,56 +16,46 @@ import { ConfigError, defaultDataDir, openRuntime, type CliRuntime } from './run
 
 const WRITES = new Set(['wire', 'apply', 'activate', 'deactivate', 'share', 'undo']);
 
-/** A run cut short (kill -9, power loss) is finished first, so no one plans over half-made changes. */
-async function resumeInterrupted(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<void> {
-  const journal = await openJournal(join(runtime.dataDir, 'journal'));
-  for (const run of await findIncompleteRuns(journal)) {
-    if (!o.yes && !(io.stdinIsTTY && (await io.confirm(`Run ${run.runId} (${run.solution}) was interrupted. Finish it first?`)))) {
-      io.err(`Run ${run.runId} was interrupted and is not finished; re-run with --yes to finish it first, or see \`patchbay history ${run.runId}\`.`);
-      continue;
-    }
-    io.err(`Finishing interrupted run ${run.runId} (${run.solution}, started ${run.startedAt})…`);
-    const result = await resumeRun(journal, run.runId, {
-      operations: liveOperations({ me: runtime.clients, ...(runtime.isApp ? { spn: runtime.clients } : {}) }, await runtime.environments()),
-      who: { account: runtime.label, objectId: runtime.objectId },
-    });
-    io.err(formatRun(result, []));
-  }
-}
+type RuntimeCommand = (runtime: CliRuntime, o: CliOptions, io: CliIo) => Promise<number>;
+
+/**
+ * Each command's module is loaded only when it runs: `patchbay help` (and a usage error) must not pay for
+ * msal, undici and the engine, and pipelines start the CLI on every step.
+ */
+const COMMANDS: Record<Exclude<Command, 'help' | 'history'>, () => Promise<RuntimeCommand>> = {
+  envs: async () => (await import('./commands/envs')).envsCommand,
+  scan: async () => (await import('./commands/scan')).scanCommand,
+  audit: async () => (await import('./commands/audit')).auditCommand,
+  wire: async () => (await import('./commands/wire')).wireCommand,
+  plan: async () => (await import('./commands/plan')).planCommand,
+  apply: async () => (await import('./commands/apply')).applyCommand,
+  activate: async () => {
+    const { activateCommand } = await import('./commands/activate');
+    return (runtime, o, io) => activateCommand(runtime, o, io, true);
+  },
+  deactivate: async () => {
+    const { activateCommand } = await import('./commands/activate');
+    return (runtime, o, io) => activateCommand(runtime, o, io, false);
+  },
+  share: async () => (await import('./commands/share')).shareCommand,
+  settings: async () => (await import('./commands/settings')).settingsCommand,
+  undo: async () => (await import('./commands/undo')).undoCommand,
+};
 
 async function dispatch(o: CliOptions, io: CliIo): Promise<number> {
   if (o.command === 'help') {
     io.out(usage);
     return EXIT.ok;
   }
-  if (o.command === 'history') return historyCommand(resolve(o.dataDir ?? defaultDataDir(io.env)), o, io);
+  if (o.command === 'history') {
+    const { historyCommand } = await import('./commands/history');
+    return historyCommand(resolve(o.dataDir ?? defaultDataDir(io.env)), o, io);
+  }
+  const [command, { openRuntime }] = await Promise.all([COMMANDS[o.command](), import('./runtime')]);
   const runtime = await openRuntime(o, io);
   try {
-    if (WRITES.has(o.command) && !o.dryRun) await resumeInterrupted(runtime, o, io);
-    switch (o.command) {
-      case 'envs':
-        return await envsCommand(runtime, o, io);
-      case 'scan':
-        return await scanCommand(runtime, o, io);
-      case 'audit':
-        return await auditCommand(runtime, o, io);
-      case 'wire':
-        return await wireCommand(runtime, o, io);
-      case 'plan':
-        return await planCommand(runtime, o, io);
-      case 'apply':
-        return await applyCommand(runtime, o, io);
-      case 'activate':
-        return await activateCommand(runtime, o, io, true);
-      case 'deactivate':
-        return await activateCommand(runtime, o, io, false);
-      case 'share':
-        return await shareCommand(runtime, o, io);
-      case 'settings':
-        return await settingsCommand(runtime, o, io);
-      case 'undo':
-        return await undoCommand(runtime, o, io);
-    }
+    if (WRITES.has(o.command) && !o.dryRun) await (await import('./resume-interrupted')).resumeInterrupted(runtime, o, io);
+    return await command(runtime, o, io);
   } finally {
     await runtime.close();
   }
@@ -96,6 +74,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (error instanceof PlatformError) {
       io.err(redactText(error.message));
       return error.kind === 'auth' || error.kind === 'forbidden' ? EXIT.usage : EXIT.stepsFailed;
+    }
+    // A service's answer in a shape the clients cannot read: its message names the service, the entity and the field.
+    if (error instanceof ResponseShapeError) {
+      io.err(redactText(error.message));
+      return EXIT.stepsFailed;
     }
     io.err(`patchbay failed unexpectedly: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
     return EXIT.stepsFailed;

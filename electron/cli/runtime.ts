@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Environment } from '../../shared/domain/types';
 import { accountRecordSchema, describeIssues, type AccountRecord } from '../auth/accounts';
 import { AuthError } from '../auth/errors';
@@ -15,6 +14,8 @@ import type { AccountClients } from '../engine/live-operations';
 import type { ScanOptions } from '../engine/scan';
 import type { CliOptions } from './args';
 import { UsageError } from './args';
+import { ConfigError } from './config-error';
+import { defaultDataDir } from './data-dir';
 
 /**
  * Everything a CLI command acts through: one signed-in account (a pipeline's service principal, or a
@@ -37,17 +38,6 @@ export interface CliRuntime {
   close(): Promise<void>;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** The user data folder: PATCHBAY_DATA_DIR, --data-dir, else the platform's conventional place. */
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (process.platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Patchbay');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Patchbay');
-  return join(env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'patchbay');
-}
-
 function objectIdOf(token: string): string {
   const payload = token.split('.')[1] ?? '';
   try {
@@ -62,7 +52,12 @@ function objectIdOf(token: string): string {
 function readFileOr(path: string, what: string): string {
   const full = resolve(path);
   if (!existsSync(full)) throw new ConfigError(`The ${what} '${path}' does not exist.`);
-  return readFileSync(full, 'utf8');
+  try {
+    return readFileSync(full, 'utf8');
+  } catch (error) {
+    // A folder, or a file this user may not read.
+    throw new ConfigError(`The ${what} '${path}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function buildAccount(o: CliOptions, sandbox: { baseUrl: string; tenantId: string; app?: { clientId: string; secret: string } } | null): { record: AccountRecord; secret?: string } {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDataDir } from '../cli/runtime';
+import { defaultDataDir } from '../cli/data-dir';
 import { createLogger, type Logger } from '../log/logger';
 import { createAppServices } from '../services/app-services';
 import { parseHostArgs, usage, UsageError, type HostArgs } from './args';

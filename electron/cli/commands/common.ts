@@ -12,10 +12,11 @@ import { scan } from '../../engine/scan';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import { annotateRun, ciSafeJson, colorEnabled, createProgress, formatPlan, formatRun, namesFromSnapshots, runJson } from '../output';
+import { EXIT } from '../exit-codes';
 import type { CliRuntime } from '../runtime';
 
-/** Exit codes of the `patchbay` command. */
-export const EXIT = { ok: 0, stepsFailed: 1, usage: 2, findings: 3 } as const;
+/** Re-exported for the commands, which all import their helpers from here. */
+export { EXIT };
 
 const normalizeUrl = (url: string): string => url.trim().toLowerCase().replace(/\/+$/, '');
 
