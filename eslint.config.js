@@ -32,6 +32,8 @@ export default tseslint.config(
     files: ['bin/**/*.mjs', 'build/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
+  // Small helpers loaded into measured processes (`node --import`): plain Node JavaScript.
+  { files: ['e2e/**/*.mjs'], languageOptions: { globals: globals.node }, ...tseslint.configs.disableTypeChecked },
   // Config files are plain JS without type information for their imports.
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
   // Layer boundaries (design §2): shared sees neither Node nor the DOM side; renderer never reaches into Node.

@@ -16,6 +16,7 @@ import { openJournal } from '../../electron/engine/apply/journal';
 import { liveOperations, type AccountClients } from '../../electron/engine/live-operations';
 import { scan } from '../../electron/engine/scan';
 import type { ReadyApp, ReadyLine } from '../../electron/sandbox/server';
+import { mb, ms, type BenchRow } from './report';
 
 /**
  * The engine benchmark (issue 5 §10): the `scale` scenario at internet latency, Patchbay against a
@@ -28,16 +29,6 @@ export interface EngineBenchResult {
   rows: BenchRow[];
 }
 
-export interface BenchRow {
-  name: string;
-  patchbayMs: number;
-  patchbayRequests: number;
-  baselineMs: number | null;
-  baselineRequests: number | null;
-  boundMs: number | null;
-  targetToBaseline: number | null;
-  targetToBound: number | null;
-}
 
 interface LogEntry {
   path: string;
@@ -148,15 +139,18 @@ export async function runEngineBench(options: { envs: number; flows: number; ref
   // ── the CLI as a whole process: start-up, and a full activation after a pipeline deploy
   const cliArgs = ['--sandbox-url', sb.baseUrl, '--ca-file', sb.caCertPath, '--tenant', sb.tenantId, '--client-id', pipeline.clientId, '--client-secret', pipeline.clientSecret ?? ''];
   const dataDir = mkdtempSync(join(tmpdir(), 'patchbay-bench-cli-'));
-  const startup = timeProcess(['help'], dataDir);
-  log(`CLI start-up (patchbay help): ${startup.toFixed(0)} ms`);
-  rows.push({ name: 'CLI start-up (help)', patchbayMs: startup, patchbayRequests: 0, baselineMs: null, baselineRequests: null, boundMs: null, targetToBaseline: null, targetToBound: null });
+  // Start-up and memory against a bare Node process measured the same way: what the CLI adds.
+  const bare = runProcess(['-e', '0'], dataDir);
+  const startup = patchbay(['help'], dataDir);
+  log(`CLI start-up (patchbay help): ${startup.ms.toFixed(0)} ms; bare node: ${bare.ms.toFixed(0)} ms`);
+  rows.push({ name: 'CLI start-up (help)', patchbay: ms(startup.ms), baseline: { what: 'bare node', figure: ms(bare.ms), target: 3 } });
   for (const env of environments) await control('POST', 'deploy', { environment: env.id, solution: 'ScaleOperations' });
   await control('DELETE', 'log');
-  const cliMs = timeProcess(['activate', '--solution', 'ScaleOperations', '--env', environments.map((e) => e.displayName).join(','), '--as', 'connection-owner', '--yes', '--json', '--concurrency', '64', ...cliArgs], dataDir);
+  const cli = patchbay(['activate', '--solution', 'ScaleOperations', '--env', environments.map((e) => e.displayName).join(','), '--as', 'connection-owner', '--yes', '--json', '--concurrency', '64', ...cliArgs], dataDir);
   const cliRequests = (await requestLog()).filter((e) => e.service !== 'login');
-  log(`CLI activate (whole process, after a deploy): ${cliMs.toFixed(0)} ms, ${cliRequests.length} requests`);
-  rows.push({ name: 'CLI activate (process)', patchbayMs: cliMs, patchbayRequests: cliRequests.length, baselineMs: null, baselineRequests: null, boundMs: bound(cliRequests), targetToBaseline: null, targetToBound: 1.5 });
+  log(`CLI activate (whole process, after a deploy): ${cli.ms.toFixed(0)} ms, ${cliRequests.length} requests, peak RSS ${cli.peakMb.toFixed(0)} MB`);
+  rows.push({ name: 'CLI activate (process)', patchbay: ms(cli.ms), requests: cliRequests.length, bound: { what: '⌈req/52⌉ × RTT', figure: ms(bound(cliRequests)), target: 1.5 } });
+  rows.push({ name: 'CLI activate peak memory', patchbay: mb(cli.peakMb), baseline: { what: 'bare node', figure: mb(bare.peakMb), target: 5 } });
 
   rmSync(journalDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
@@ -204,23 +198,33 @@ async function spawnSandbox(args: string[]): Promise<SpawnedSandbox> {
 function row(name: string, patchbay: { ms: number; requests: readonly unknown[] }, baseline: { ms: number; requests: readonly unknown[] }, boundMs: number): BenchRow {
   return {
     name,
-    patchbayMs: patchbay.ms,
-    patchbayRequests: patchbay.requests.length,
-    baselineMs: baseline.ms,
-    baselineRequests: baseline.requests.length,
-    boundMs,
-    targetToBaseline: 1 / 25,
-    targetToBound: 1.5,
+    patchbay: ms(patchbay.ms),
+    requests: patchbay.requests.length,
+    baseline: { what: 'sequential script', figure: ms(baseline.ms), requests: baseline.requests.length, target: 1 / 25 },
+    bound: { what: '⌈req/52⌉ × RTT', figure: ms(boundMs), target: 1.5 },
   };
 }
 
-function timeProcess(args: string[], dataDir: string): number {
-  const t = performance.now();
-  const result = spawnSync(process.execPath, ['bin/patchbay.mjs', ...args], { encoding: 'utf8', env: { ...process.env, PATCHBAY_DATA_DIR: dataDir }, maxBuffer: 256 * 1024 * 1024 });
-  const ms = performance.now() - t;
-  if (result.status !== 0) throw new Error(`patchbay ${args[0] ?? ''} exited ${String(result.status)}: ${result.stderr.slice(0, 2000)}`);
-  return ms;
+interface ProcessFigures {
+  ms: number;
+  peakMb: number;
 }
+
+/** Runs a Node process to its end: wall time, and its peak resident memory (peak-rss.mjs). */
+function runProcess(args: readonly string[], dataDir: string): ProcessFigures {
+  const rssFile = join(dataDir, `rss-${String(Date.now())}`);
+  const t = performance.now();
+  const result = spawnSync(process.execPath, ['--import', './e2e/bench/peak-rss.mjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, PATCHBAY_BENCH_RSS_FILE: rssFile },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const elapsed = performance.now() - t;
+  if (result.status !== 0) throw new Error(`${args.join(' ').slice(0, 80)} exited ${String(result.status)}: ${result.stderr.slice(0, 2000)}`);
+  return { ms: elapsed, peakMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+}
+
+const patchbay = (args: readonly string[], dataDir: string): ProcessFigures => runProcess(['bin/patchbay.mjs', ...args], dataDir);
 
 /**
  * What a script in the seed post's style does to learn the state: per environment, one request at a
