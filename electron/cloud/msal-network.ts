@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { secureContextTrusting } from './http/secure-context';
 
 /**
  * msal-node's network module over node:http(s) (reference §6.4). msal-node 7's built-in client is
@@ -43,13 +43,13 @@ function parseBody(text: string, status: number, url: string): unknown {
   }
 }
 
-function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeoutMs: number | undefined, ca: string[] | undefined): Promise<NetworkResponse<T>> {
+function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeoutMs: number | undefined, agent: HttpsAgent | undefined): Promise<NetworkResponse<T>> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const body = method === 'POST' ? (options?.body ?? '') : undefined;
     const headers: Record<string, string> = { ...options?.headers };
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    const requestOptions = { method, headers, ...(ca === undefined ? {} : { ca }) };
+    const requestOptions = { method, headers, ...(agent === undefined ? {} : { agent }) };
     const req = (target.protocol === 'http:' ? httpRequest : httpsRequest)(target, requestOptions, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -73,12 +73,14 @@ function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOpt
 
 /** An `INetworkModule` for `system.networkClient`, trusting `ca` when given. */
 export function createMsalNetworkClient(options: MsalNetworkOptions = {}): INetworkModule {
-  // `ca` replaces Node's roots rather than adding to them, so keep the public ones beside the extra CA.
-  const ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca];
+  // The public roots stay trusted beside the extra CA (see secureContextTrusting). Its own agent: Node's
+  // global agent pools sockets without regard to `secureContext`, so a socket verified against the extra
+  // CA could otherwise serve a request that was not meant to trust it.
+  const agent = options.ca === undefined ? undefined : new HttpsAgent({ keepAlive: true, secureContext: secureContextTrusting(options.ca) });
   return {
     sendGetRequestAsync: <T>(url: string, requestOptions?: NetworkRequestOptions, timeout?: number) =>
-      send<T>('GET', url, requestOptions, timeout ?? options.timeoutMs, ca),
+      send<T>('GET', url, requestOptions, timeout ?? options.timeoutMs, agent),
     sendPostRequestAsync: <T>(url: string, requestOptions?: NetworkRequestOptions) =>
-      send<T>('POST', url, requestOptions, options.timeoutMs, ca),
+      send<T>('POST', url, requestOptions, options.timeoutMs, agent),
   };
 }

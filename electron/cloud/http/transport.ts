@@ -1,5 +1,5 @@
-import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
+import { secureContextTrusting } from './secure-context';
 
 /**
  * One HTTP exchange over undici, nothing more: send, read the body up to a byte limit, hand back
@@ -45,9 +45,7 @@ export class BodyTooLargeError extends Error {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  // One TLS context for every connection: building one from ~150 root certificates costs milliseconds,
-  // and a bulk run opens dozens of connections per environment.
-  const secureContext = options.caPem === undefined ? undefined : createSecureContext({ ca: [...rootCertificates, options.caPem] });
+  const secureContext = options.caPem === undefined ? undefined : secureContextTrusting(options.caPem);
   const dispatcher = new Agent(secureContext === undefined ? {} : { connect: { secureContext } });
   return {
     async exchange(req, signal) {
