@@ -140,7 +140,7 @@ const SIGNATURE_CACHE_SIZE = 2048;
 
 async function verifiedPayload(keys: TokenKeys, token: string, nowSeconds: number | undefined): Promise<JWTPayload> {
   let cache = signatureChecked.get(keys);
-  if (!cache) signatureChecked.set(keys, (cache = new Map()));
+  if (!cache) signatureChecked.set(keys, (cache = new Map<string, JWTPayload>()));
   const cached = cache.get(token);
   if (!cached) {
     const { payload } = await jwtVerify(token, keys.publicKey, {
