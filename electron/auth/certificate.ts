@@ -92,7 +92,7 @@ export async function inspectCertificateFile(path: string, privateKeyPath?: stri
     if (looksLikePem(bytes)) {
       const kinds = [...bytes.toString('utf8').matchAll(PEM_BLOCK)].map((m) => m[1] ?? '');
       if (!kinds.includes('CERTIFICATE')) return `'${path}' holds no certificate (no BEGIN CERTIFICATE block).`;
-      if (!kinds.some((k) => k.endsWith('PRIVATE KEY'))) return `'${path}' holds no private key: put the certificate and its private key in one PEM file.`;
+      if (!kinds.some((k) => k.endsWith('PRIVATE KEY'))) return `'${path}' holds no private key; put the certificate and its private key in one PEM file.`;
       return null;
     }
     if (bytes[0] === 0x30) return null;
@@ -132,7 +132,7 @@ function pfxToPem(bytes: Buffer, path: string, password: string | undefined): st
   const certs = bags(certBag ?? '').flatMap((bag) => (bag.cert ? [forge.pki.certificateToPem(bag.cert)] : []));
   const keys = [...bags(pkcs8ShroudedKeyBag ?? ''), ...bags(keyBag ?? '')].flatMap((bag) => (bag.key ? [forge.pki.privateKeyToPem(bag.key)] : []));
   if (certs.length === 0) throw new CertificateError(`'${path}' holds no RSA certificate.`);
-  if (keys.length === 0) throw new CertificateError(`'${path}' holds no RSA private key: export the certificate with its private key.`);
+  if (keys.length === 0) throw new CertificateError(`'${path}' holds no RSA private key; export the certificate with its private key.`);
   return [...certs, ...keys].join('\n');
 }
 
@@ -141,7 +141,7 @@ function fromPem(text: string, path: string, password: string | undefined): Cert
   const certPems = blocks.filter((b) => b.kind === 'CERTIFICATE').map((b) => b.pem);
   const keyBlock = blocks.find((b) => b.kind.endsWith('PRIVATE KEY'));
   if (certPems.length === 0) throw new CertificateError(`'${path}' holds no certificate (no BEGIN CERTIFICATE block).`);
-  if (!keyBlock) throw new CertificateError(`'${path}' holds no private key: put the certificate and its private key in one PEM file.`);
+  if (!keyBlock) throw new CertificateError(`'${path}' holds no private key; put the certificate and its private key in one PEM file.`);
 
   let key: KeyObject;
   try {

@@ -4,7 +4,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccountSummary } from '../../shared/ipc/schemas';
 import { accountRecordSchema, describeIssues, type AccountRecord, type NewAccount } from '../auth/accounts';
-import { AccountRegistry } from '../auth/account-registry';
+import { AccountRegistry, RegistryError } from '../auth/account-registry';
 import { writeFileAtomic } from '../auth/atomic-file';
 import { AuthError } from '../auth/errors';
 import type { SecretProtector } from '../auth/protector';
@@ -139,7 +139,11 @@ export class AccountPool {
     const checked = accountRecordSchema.safeParse({ ...fields, id: randomUUID(), createdAt: new Date().toISOString() });
     if (!checked.success) throw new HandlerError('INVALID_ACCOUNT', `The account is not valid: ${describeIssues(checked.error).join('; ')}.`);
     if (fields.mode === 'client-secret' && !clientSecret) throw new HandlerError('MISSING_SECRET', 'A client-secret account needs its secret (the Value, not the Secret ID).');
-    const record = await this.#registry.add(fields);
+    const record = await this.#registry.add(fields).catch((error: unknown) => {
+      // The registry's own checks (a certificate that cannot be read or used) answer as the schema's do above.
+      if (error instanceof RegistryError && error.code === 'invalid') throw new HandlerError('INVALID_ACCOUNT', `The account is not valid: ${error.issues.join('; ').replace(/\.?$/, '.')}`);
+      throw error;
+    });
     this.#roles[record.id] = role;
     await this.#saveRoles();
     const protector = this.#options.protector;

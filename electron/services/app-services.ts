@@ -91,7 +91,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<{ 
     'environments:list': () => workspace.environments(),
     'solutions:list': async ({ environmentId }) => {
       const env = (await workspace.environments()).find((e) => e.id === environmentId);
-      if (!env?.instanceUrl) throw new HandlerError('NO_DATAVERSE', 'That environment has no Dataverse database, so it has no solutions.');
+      if (!env) throw new HandlerError('UNKNOWN_ENVIRONMENT', `The signed-in account cannot see environment ${environmentId}.`, 'Refresh the environment list.');
+      if (!env.instanceUrl) throw new HandlerError('NO_DATAVERSE', 'That environment has no Dataverse database, so it has no solutions.');
       return listSolutions(workspace.reader().clients.dataverse(env.instanceUrl));
     },
     'workspace:scan': ({ solution, environmentIds, identity }) => workspace.scan(solution, environmentIds, identity ?? 'auto'),

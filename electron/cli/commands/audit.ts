@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { audit, type Finding, type FindingKind } from '../../../shared/engine/audit';
 import { deriveMatrix } from '../../../shared/engine/matrix';
 import type { CliOptions, FailOn } from '../args';
 import type { CliIo } from '../io';
 import { annotateFindings, formatFindings } from '../output';
+import { writeOutFile } from '../out-file';
 import type { CliRuntime } from '../runtime';
 import { EXIT, requireSolution, resolveEnvironments, scanSolution } from './common';
 
@@ -34,7 +34,7 @@ export async function auditCommand(runtime: CliRuntime, o: CliOptions, io: CliIo
   const findings = audit(snapshots, { identity: o.as }, matrix);
   const text = formatFindings(o.format, findings, { solution, matrix, account: runtime.label, identity: o.as, generatedAt: new Date() });
   if (o.out) {
-    writeFileSync(o.out, text);
+    writeOutFile(o.out, text, 'the audit');
     io.err(`Wrote ${findings.length} finding(s) to ${o.out}.`);
   } else io.out(text);
   for (const line of annotateFindings(findings, io.env)) io.out(line);

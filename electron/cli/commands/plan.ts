@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { buildPlan } from '../../../shared/engine/plan';
 import type { CliOptions } from '../args';
 import type { CliIo } from '../io';
 import { formatPlan } from '../output';
+import { writeOutFile } from '../out-file';
 import type { CliRuntime } from '../runtime';
 import { EXIT, blockedSteps, requireSolution, resolveEnvironments, scanSolution } from './common';
 import { baseIntent, wireIntent } from './plan-intent';
@@ -15,7 +15,7 @@ export async function planCommand(runtime: CliRuntime, o: CliOptions, io: CliIo)
   const plan = buildPlan(snapshots, { ...baseIntent(o, solution, environments), wire: wireIntent(o, environments), activate: 'all' });
   const json = JSON.stringify(plan, null, 2);
   if (o.out) {
-    writeFileSync(o.out, `${json}\n`);
+    writeOutFile(o.out, `${json}\n`, 'the plan');
     io.err(`Wrote the plan (${plan.steps.length} steps) to ${o.out}. Apply it with: patchbay apply --plan ${o.out}`);
   }
   io.out(o.json ? json : formatPlan(plan, snapshots));

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { exportSettings, parseSettingsFile } from '../../engine/files/settings';
 import { diffSettings } from '../../engine/files/settings-diff';
 import { formatIssue } from '../../engine/files/positions';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import { renderTable } from '../output';
+import { writeOutFile } from '../out-file';
 import type { CliRuntime } from '../runtime';
 import { EXIT, requireSolution, resolveEnvironments, scanSolution } from './common';
 
@@ -22,7 +23,7 @@ export async function settingsCommand(runtime: CliRuntime, o: CliOptions, io: Cl
     const exported = exportSettings(snapshot);
     for (const note of exported.notes) io.err(note);
     if (o.out) {
-      writeFileSync(o.out, exported.text);
+      writeOutFile(o.out, exported.text, 'the settings file');
       io.err(`Wrote the settings of ${snapshot.environment.displayName} to ${o.out}.`);
     } else io.out(exported.text);
     return EXIT.ok;

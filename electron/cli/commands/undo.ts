@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Plan } from '../../../shared/engine/plan';
 import { repreflight } from '../../engine/repreflight';
 import { ApplyError } from '../../engine/apply/apply-error';
-import { openJournal } from '../../engine/apply/journal';
+import { JournalError, openJournal } from '../../engine/apply/journal';
 import { planUndo } from '../../engine/apply/undo';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
@@ -24,6 +24,8 @@ export async function undoCommand(runtime: CliRuntime, o: CliOptions, io: CliIo)
     plan = await planUndo(journal, runId);
   } catch (error) {
     if (error instanceof ApplyError) throw new UsageError(error.message);
+    // A run id that names no run (a typo, or another machine's journal).
+    if (error instanceof JournalError && (error.code === 'not-found' || error.code === 'invalid-run-id')) throw new UsageError(`${error.message} See \`patchbay history\`.`);
     throw error;
   }
   const all = await runtime.environments();
