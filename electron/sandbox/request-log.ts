@@ -20,6 +20,22 @@ export interface RequestLogEntry {
   requestId: string;
   /** Present for inner `$batch` parts: the seq of the outer request. */
   batchOf?: number;
+  /** What a write sent (see `loggedBody`): lets chaos tests check which value reached which record. */
+  body?: string;
+}
+
+/** Longest body kept per entry: a write's JSON fits, a large `$batch` is cut. */
+export const LOGGED_BODY_CHARS = 4096;
+
+/**
+ * The request body as the log keeps it: writes only (not GET/HEAD/OPTIONS), never sign-in's or the
+ * control API's (client secrets, assertions, codes), cut to `LOGGED_BODY_CHARS`.
+ */
+export function loggedBody(method: string, service: string, body: Buffer): string | undefined {
+  if (body.length === 0 || service === 'login' || service === 'control') return undefined;
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return undefined;
+  const text = body.toString('utf8');
+  return text.length > LOGGED_BODY_CHARS ? text.slice(0, LOGGED_BODY_CHARS) : text;
 }
 
 export class RequestLog {

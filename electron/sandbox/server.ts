@@ -16,7 +16,7 @@ import { sandboxResources } from './entra/resources';
 import { loadTokenKeys } from './entra/tokens';
 import { json, type Handler, type SbRequest, type SbResponse } from './http';
 import type { CloudState } from './model';
-import { RequestLog } from './request-log';
+import { loggedBody, RequestLog } from './request-log';
 import { buildScenario, type ScenarioName } from './scenarios';
 import type { ScaleParameters } from './scenarios/scale';
 import { SandboxStore } from './store';
@@ -245,6 +245,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     let caller: string | null = null;
     let onBehalfOf: string | null = null;
     let dropped = false;
+    let written: string | undefined;
     try {
       if (!isLoopback(req.socket.remoteAddress)) {
         response = json(403, { error: { code: 'Forbidden', message: 'The sandbox answers loopback clients only.' } });
@@ -256,6 +257,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           response = json(404, { error: { code: 'NotFound', message: `No sandbox service answers '${rawPath.split('?')[0] ?? ''}'.` } });
         } else {
           const url = new URL(rawPath, baseUrl);
+          written = loggedBody(req.method ?? 'GET', route.name, body);
           const sbReq: SbRequest = {
             method: req.method ?? 'GET',
             url,
@@ -296,6 +298,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       onBehalfOf,
       status: response.status,
       requestId,
+      ...(written !== undefined ? { body: written } : {}),
     });
   }
 
