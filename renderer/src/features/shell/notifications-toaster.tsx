@@ -1,0 +1,25 @@
+import { Toast, ToastBody, Toaster, ToastTitle, useId, useToastController } from '@fluentui/react-components';
+import { useEffect, useRef } from 'react';
+import { useSlice } from '../../stores/context';
+
+/** Shows each notice once as a toast: the main side's `toast` events and the app's own outcomes. */
+export function NotificationsToaster() {
+  const toasterId = useId('toaster');
+  const { dispatchToast } = useToastController(toasterId);
+  const notices = useSlice('notifications', (s) => s.notices);
+  const shown = useRef(0);
+  useEffect(() => {
+    for (const n of notices) {
+      if (n.id <= shown.current) continue;
+      shown.current = n.id;
+      dispatchToast(
+        <Toast>
+          <ToastTitle>{n.title ?? (n.level === 'error' ? 'Something went wrong' : n.level === 'warning' ? 'Heads up' : n.level === 'success' ? 'Done' : 'Patchbay')}</ToastTitle>
+          <ToastBody>{n.message}</ToastBody>
+        </Toast>,
+        { intent: n.level, timeout: n.level === 'error' ? 10_000 : 5_000, politeness: n.level === 'error' ? 'assertive' : 'polite' },
+      );
+    }
+  }, [notices, dispatchToast]);
+  return <Toaster toasterId={toasterId} position="bottom-end" pauseOnHover pauseOnWindowBlur />;
+}
