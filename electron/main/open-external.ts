@@ -1,6 +1,6 @@
 import { shell } from 'electron';
 import type { Logger } from '../log/logger';
-import { isAllowedExternalUrl, isAllowedLink } from './external-links';
+import { isAllowedExternalUrl, isAllowedLink } from '../services/external-links';
 
 /**
  * The app's only call to `shell.openExternal` (checklist 15; the static check in

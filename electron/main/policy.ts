@@ -1,4 +1,4 @@
-import { isAllowedLink } from './external-links';
+import { isAllowedLink } from '../services/external-links';
 
 /**
  * The decisions behind every security handler, as pure functions of a URL, a permission or a sender,

@@ -16,7 +16,7 @@ import { HandlerError } from '../ipc/dispatch';
 import type { EventSink, Handlers } from '../ipc/types';
 import { AccountPool } from './account-pool';
 import { startDemo, type Demo } from './demo';
-import { isAllowedExternalUrl } from './external-links';
+import { isAllowedLink } from './external-links';
 import { stepDto, Workspace } from './workspace';
 
 /**
@@ -180,7 +180,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<{ 
       };
     },
     'external:open': async ({ url }) => {
-      if (!isAllowedExternalUrl(url)) throw new HandlerError('LINK_NOT_ALLOWED', 'Only links to the Power Platform maker portal and admin center open from Patchbay.');
+      if (!isAllowedLink(url)) throw new HandlerError('LINK_NOT_ALLOWED', 'Only https links to the Power Apps and Power Automate maker portals, the Power Platform admin center and Microsoft Learn open from Patchbay.');
       await options.openExternal(url);
       return null;
     },

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deploySolution } from '../sandbox/control/deploy';
 import { buildScenario } from '../sandbox/scenarios';
@@ -22,6 +22,18 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/**
+ * Test-only: PATCHBAY_E2E_SANDBOX_CONTROL=<file> makes the demo write where its sandbox listens and its
+ * control key (plus the CA to trust) to that file, readable by this user only, so end-to-end tests can
+ * drive the control API (a pipeline `deploy`) of the very sandbox the app uses. Never printed or logged.
+ */
+export const SANDBOX_CONTROL_ENV = 'PATCHBAY_E2E_SANDBOX_CONTROL';
+
+async function writeControlFile(file: string, sandbox: RunningSandbox): Promise<void> {
+  const info = { baseUrl: sandbox.baseUrl, controlKey: sandbox.controlKey, caCertPem: sandbox.caCertPem };
+  await writeFile(file, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+}
+
 export async function startDemo(dataDir: string, pool: AccountPool): Promise<Demo> {
   const folder = join(dataDir, 'demo');
   await mkdir(folder, { recursive: true });
@@ -41,6 +53,8 @@ export async function startDemo(dataDir: string, pool: AccountPool): Promise<Dem
   const spn = await pool.addDemo({ ...base, label: DEMO_SPN_LABEL, mode: 'client-secret', clientId: pipeline.clientId }, 'spn', { caPem: sandbox.caCertPem, secret: pipeline.clientSecret });
   await pool.signIn(me);
   await pool.signIn(spn);
+  const controlFile = process.env[SANDBOX_CONTROL_ENV];
+  if (controlFile) await writeControlFile(controlFile, sandbox);
 
   return {
     sandbox,
@@ -54,6 +68,9 @@ export async function startDemo(dataDir: string, pool: AccountPool): Promise<Dem
     deploy: (environmentId, solution) => {
       deploySolution(sandbox.ctx.store, environmentId, solution);
     },
-    close: () => sandbox.close(),
+    close: async () => {
+      if (controlFile) await rm(controlFile, { force: true });
+      await sandbox.close();
+    },
   };
 }
