@@ -58,27 +58,43 @@ function packageScripts() {
   return scripts && typeof scripts === 'object' ? /** @type {Record<string, string>} */ (scripts) : {};
 }
 
+/**
+ * Runs `npm run -s <script>` and reports whether it succeeded.
+ * @param {string} script
+ * @returns {Promise<boolean>}
+ */
+function npmRun(script) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return new Promise((resolve) => {
+    const child = spawn(npm, ['run', '-s', script], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+/**
+ * Builds what the desktop app loads when it is missing: main + preload (out/main) and the renderer
+ * served as app://renderer/ (out/renderer).
+ * @param {string} output
+ * @param {string} script
+ */
+async function ensureBuilt(output, script) {
+  if (existsSync(join(root, output))) return;
+  if (!(script in packageScripts())) {
+    say(`patchbay: ${output} is not built and there is no \`npm run ${script}\` script to build it.`);
+    process.exit(1);
+  }
+  if (!(await npmRun(script)) || !existsSync(join(root, output))) {
+    say(`patchbay: \`npm run ${script}\` did not produce ${output}.`);
+    process.exit(1);
+  }
+}
+
 /** @param {string} binary */
 async function startElectron(binary) {
-  const main = join(root, 'out', 'main', 'index.js');
-  if (!existsSync(main)) {
-    if (!('build:electron' in packageScripts())) {
-      say('patchbay: out/main/index.js is not built and there is no `npm run build:electron` script yet to build it.');
-      process.exit(1);
-    }
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    /** @type {boolean} */
-    const built = await new Promise((resolve) => {
-      const child = spawn(npm, ['run', '-s', 'build:electron'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-      child.once('error', () => resolve(false));
-      child.once('exit', (code) => resolve(code === 0));
-    });
-    if (!built || !existsSync(main)) {
-      say('patchbay: `npm run build:electron` did not produce out/main/index.js.');
-      process.exit(1);
-    }
-  }
-  run(binary, [main, ...args]);
+  await ensureBuilt(join('out', 'main', 'index.js'), 'build:electron');
+  await ensureBuilt(join('out', 'renderer', 'index.html'), 'build:renderer');
+  run(binary, [join(root, 'out', 'main', 'index.js'), ...args]);
 }
 
 function startWebHost() {

@@ -30,6 +30,7 @@ describe('finding a browser', () => {
     expect(args).toContain('--app=http://127.0.0.1:5/launch');
     expect(args).toContain('--user-data-dir=/data/web-host-browser');
     expect(args).toContain('--remote-debugging-pipe');
+    expect(args).toContain('--window-size=1360,860');
     expect(args.some((a) => a.startsWith('--remote-debugging-port'))).toBe(false);
     expect(args).not.toContain('--no-sandbox');
     expect(appWindowArgs('u', 'p', true)).toContain('--no-sandbox');

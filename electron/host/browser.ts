@@ -61,6 +61,8 @@ export function appWindowArgs(launchUrl: string, profileDir: string, runningAsRo
     `--app=${launchUrl}`,
     `--user-data-dir=${profileDir}`,
     '--remote-debugging-pipe',
+    // The Electron window's size (electron/main/window.ts): the matrix wants room for several environments.
+    '--window-size=1360,860',
     '--no-first-run',
     '--no-default-browser-check',
     '--disable-background-networking',
