@@ -16,6 +16,9 @@ describe('redactText', () => {
     expect(redactText(`t=${unsigned} end`)).not.toContain(b64url({ sub: 'x' }));
     const jwe = `${b64url({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.AAAAAAAA.BBBBBBBB.CCCCCCCC.DDDDDDDD`;
     expect(redactText(jwe)).toBe('[REDACTED JWT]');
+    // A direct-key JWE (`alg: dir`, the sandbox's refresh tokens) has an empty key part.
+    const direct = `${b64url({ alg: 'dir', enc: 'A256GCM' })}..AAAAAAAA.BBBBBBBB.CCCCCCCC`;
+    expect(redactText(`see ${direct}`)).toBe('see [REDACTED JWT]');
   });
 
   it('masks Bearer and Basic credentials and bare Authorization header values', () => {

@@ -40,8 +40,11 @@ const keyWord = '(?:secret|token|password|assertion|code_verifier|refresh|client
 const nameChars = '[A-Za-z0-9_.\\-]';
 
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
-/** JWS (three parts, signature may be empty) and JWE (five parts); the header is base64url JSON, so it starts with `eyJ`. */
-const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
+/**
+ * JWE (five parts; the key part is empty with `alg: dir`) and JWS (three parts, signature may be empty);
+ * the header is base64url JSON, so it starts with `eyJ`.
+ */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.(?:[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)/g;
 const AUTH_SCHEME = /\b(Bearer|Basic|PoP)(\s+)[A-Za-z0-9._~+/=-]+/gi;
 const AUTH_HEADER = /\b(authorization|proxy-authorization)("?\s*[:=]\s*"?)(?!\s*(?:Bearer|Basic|PoP)\b)([^"\r\n,}]+)/gi;
 /** `"name": "value"` in JSON text (also `\"name\":` inside escaped JSON). */
