@@ -7,6 +7,7 @@ import { parseHostArgs, usage, UsageError, type HostArgs } from './args';
 import { cannotOpenWindow, findChromium, openAppWindow, openExternalUrl, type AppWindow } from './browser';
 import { buildRenderer, rendererBuildNeed, RENDERER_OUT } from './renderer-build';
 import { LAUNCH_PATH, startWebHost, type WebHost } from './server';
+import { fileTrafficRecorder, TRAFFIC_ENV } from './traffic-recorder';
 
 /**
  * `npm run host -- [flags]`: the app without Electron. Builds the renderer when it is stale, starts the
@@ -70,6 +71,7 @@ async function runHost(argv: string[]): Promise<void> {
       port: args.port,
       rendererDir,
       logger,
+      ...(process.env[TRAFFIC_ENV] ? { traffic: fileTrafficRecorder(process.env[TRAFFIC_ENV]) } : {}),
       services: (sink) => createAppServices({ dataDir, demo: args.sandbox ? true : 'auto', protector: null, openExternal: (url) => openExternalUrl(url), sink, transport: 'web' }),
     });
   } catch (error) {

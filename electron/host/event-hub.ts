@@ -3,6 +3,7 @@ import type { EventFrame } from '../../shared/ipc/web-protocol';
 import { checkEvent } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/types';
 import type { Logger } from '../log/logger';
+import type { TrafficRecorder } from './traffic-recorder';
 
 /**
  * Fans events out to every connected renderer. Each payload is validated with the contract first
@@ -22,7 +23,7 @@ export interface EventHub {
 
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
-export function createEventHub(logger: Logger): EventHub {
+export function createEventHub(logger: Logger, traffic?: TrafficRecorder): EventHub {
   const sockets = new Set<WebSocket>();
 
   const sink: EventSink = {
@@ -35,6 +36,7 @@ export function createEventHub(logger: Logger): EventHub {
       if (sockets.size === 0) return;
       const frame: EventFrame = { event, payload: checked.payload };
       const text = JSON.stringify(frame);
+      traffic?.record({ kind: 'event', frame: text });
       for (const socket of sockets) {
         if (socket.readyState !== socket.OPEN) continue;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {

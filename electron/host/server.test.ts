@@ -9,6 +9,7 @@ import { fakeServices, type FakeServices } from './test-support/fake-services';
 import { connectEvents, rawRequest, type RawResponse } from './test-support/http-client';
 import { writePlaceholderRenderer } from './test-support/placeholder-renderer';
 import { startWebHost, type WebHost } from './server';
+import type { TrafficEntry } from './traffic-recorder';
 
 const quiet = createLogger({ sink: () => undefined });
 
@@ -464,5 +465,27 @@ describe('shutdown', () => {
     await expect(closed).resolves.toBe(1001);
     expect(local.closed()).toBe(true);
     await expect(rawRequest({ port: other.port, path: '/' })).rejects.toThrow();
+  });
+});
+
+describe('the traffic recorder (test-only, for the security sweep)', () => {
+  it('sees each RPC as answered and each event as sent', async () => {
+    const seen: TrafficEntry[] = [];
+    const recorded = fakeServices();
+    const other = await startWebHost({ rendererDir, services: recorded.factory, port: 0, logger: quiet, traffic: { record: (e) => seen.push(e) } });
+    try {
+      const res = await rawRequest({ port: other.port, path: `${WEB_PROTOCOL.rpcPath}app%3Ainfo`, method: 'POST', headers: { 'content-type': 'application/json', [WEB_PROTOCOL.tokenHeader]: other.secret }, body: '{}' });
+      const events = await connectEvents(other.port, { protocols: [WEB_PROTOCOL.subprotocol, `${WEB_PROTOCOL.tokenSubprotocolPrefix}${other.secret}`] });
+      if (!events.ok) throw new Error('connection refused');
+      recorded.sink().emit('toast', { level: 'info', message: 'recorded' });
+      await events.client.next();
+      events.client.socket.close();
+      expect(seen).toEqual([
+        { kind: 'rpc', channel: 'app:info', input: '{}', output: res.body },
+        { kind: 'event', frame: JSON.stringify({ event: 'toast', payload: { level: 'info', message: 'recorded' } }) },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { EventSink, Handlers } from '../ipc/types';
 import { createLogger, type Logger } from '../log/logger';
 import { createEventHub } from './event-hub';
 import { isAllowedHost, isAllowedOrigin } from './request-guards';
+import type { TrafficRecorder } from './traffic-recorder';
 import { answerRpc, BodyTooLarge, channelFromPath, DEFAULT_MAX_BODY_BYTES, errorAnswer, readBody, type RpcAnswer } from './rpc';
 import { createLaunchSecret, secretMatches } from './secret';
 import { securityHeaders } from './security-headers';
@@ -37,6 +38,8 @@ export interface WebHostOptions {
   logger?: Logger;
   maxBodyBytes?: number;
   maxEventClients?: number;
+  /** Test-only: sees every RPC and event as sent (the security sweep scans it). */
+  traffic?: TrafficRecorder;
 }
 
 export interface WebHost {
@@ -83,7 +86,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxEventClients = options.maxEventClients ?? 32;
   const secret = createLaunchSecret();
-  const hub = createEventHub(logger);
+  const hub = createEventHub(logger, options.traffic);
   // Set once the services are built (after the port is bound, so a taken port fails fast).
   let handlers: Handlers | null = null;
 
@@ -95,7 +98,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(status, { ...baseHeaders, 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)), ...extra });
     res.end(body);
   };
-  const sendResult = (res: ServerResponse, answer: RpcAnswer, extra: Record<string, string> = {}): void => {
+  const sendResult = (res: ServerResponse, answer: RpcAnswer, extra: Record<string, string> = {}): string => {
     let body: string;
     try {
       body = JSON.stringify(answer.result);
@@ -104,6 +107,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       body = JSON.stringify(fallback);
     }
     send(res, answer.status, JSON_TYPE, body, extra);
+    return body;
   };
   const refuse = (res: ServerResponse, json: boolean, status: number, code: string, message: string, extra: Record<string, string> = {}): void => {
     if (json) sendResult(res, errorAnswer(status, code, message), extra);
@@ -147,7 +151,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const answer = await answerRpc(channel, body, handlers, controller.signal);
     logger.debug('rpc', { channel: channel.slice(0, 80), ok: answer.result.ok, ms: Date.now() - started });
     if (res.destroyed || res.headersSent) return;
-    sendResult(res, answer);
+    const sent = sendResult(res, answer);
+    options.traffic?.record({ kind: 'rpc', channel, input: body.toString('utf8'), output: sent });
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, target: string): Promise<void> {
