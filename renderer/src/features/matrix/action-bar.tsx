@@ -1,4 +1,4 @@
-import { makeStyles, Spinner, Toolbar, ToolbarButton, ToolbarDivider, Tooltip, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, Spinner, Toolbar, ToolbarButton, ToolbarDivider, Tooltip, tokens } from '@fluentui/react-components';
 import {
   ArrowClockwise20Regular,
   ArrowUndo20Regular,
@@ -16,11 +16,12 @@ import type { SelectionSummary } from '../../lib/selection';
 import { useSlice, useStores } from '../../stores/context';
 
 const useStyles = makeStyles({
-  bar: { display: 'flex', alignItems: 'center', gap: '8px', padding: '6px 12px', minHeight: '44px', flexWrap: 'nowrap', overflow: 'hidden' },
-  toolbar: { padding: 0, flexWrap: 'nowrap', minWidth: 0 },
+  // A narrow window wraps the buttons onto a second line rather than squeezing labels into each other.
+  bar: { display: 'flex', alignItems: 'center', columnGap: '8px', padding: '6px 12px', minHeight: '44px', flexWrap: 'wrap' },
+  toolbar: { padding: 0, flexWrap: 'wrap', minWidth: 0 },
+  button: { whiteSpace: 'nowrap', flexShrink: 0 },
   primary: { fontWeight: tokens.fontWeightSemibold },
-  spacer: { flex: 1 },
-  status: { display: 'flex', alignItems: 'center', gap: '8px', color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, whiteSpace: 'nowrap' },
+  status: { display: 'flex', alignItems: 'center', gap: '8px', marginLeft: 'auto', color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, whiteSpace: 'nowrap' },
 });
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -73,7 +74,7 @@ export function ActionBar({ model, summary }: { model: GridModel | null; summary
     const tip = !ready ? 'Scan a solution first.' : busy ? 'A run is in progress.' : (disabledReason ?? scopeWords(kind, summary, envIds.length));
     return (
       <Tooltip content={tip} relationship="description" withArrow>
-        <ToolbarButton appearance={primary ? 'primary' : 'subtle'} className={primary ? styles.primary : undefined} icon={icon} disabledFocusable={disabled} onClick={() => !disabled && act(kind)}>
+        <ToolbarButton appearance={primary ? 'primary' : 'subtle'} className={primary ? mergeClasses(styles.button, styles.primary) : styles.button} icon={icon} disabledFocusable={disabled} onClick={() => !disabled && act(kind)}>
           {ACTION_TITLES[kind]}
         </ToolbarButton>
       </Tooltip>
@@ -91,17 +92,18 @@ export function ActionBar({ model, summary }: { model: GridModel | null; summary
         {action('deactivate', <RecordStop20Regular />, false, summary?.flows.length ? null : 'Select the flows to turn off first.')}
         <ToolbarDivider />
         <Tooltip content={undoRunId ? 'Plan the undo of the last run, from its journal.' : 'No run to undo yet.'} relationship="description" withArrow>
-          <ToolbarButton icon={<ArrowUndo20Regular />} disabledFocusable={!undoRunId || busy} onClick={() => undoRunId && !busy && void openUndo(undoRunId)}>
+          <ToolbarButton className={styles.button} icon={<ArrowUndo20Regular />} disabledFocusable={!undoRunId || busy} onClick={() => undoRunId && !busy && void openUndo(undoRunId)}>
             Undo
           </ToolbarButton>
         </Tooltip>
         <Tooltip content="Scan the solution again in every chosen environment." relationship="description" withArrow>
-          <ToolbarButton icon={<ArrowClockwise20Regular />} disabledFocusable={!solution} onClick={() => solution && void scanNow()}>
+          <ToolbarButton className={styles.button} icon={<ArrowClockwise20Regular />} disabledFocusable={!solution} onClick={() => solution && void scanNow()}>
             Refresh
           </ToolbarButton>
         </Tooltip>
         <Tooltip content="Open the audit: what is unwired, broken, off, and why." relationship="description" withArrow>
           <ToolbarButton
+            className={styles.button}
             icon={<ShieldTask20Regular />}
             disabledFocusable={!scan}
             onClick={() => {
@@ -114,7 +116,6 @@ export function ActionBar({ model, summary }: { model: GridModel | null; summary
           </ToolbarButton>
         </Tooltip>
       </Toolbar>
-      <span className={styles.spacer} />
       <span className={styles.status} aria-live="polite">
         {status === 'loading' || status === 'refreshing' ? (
           <>
