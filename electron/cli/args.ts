@@ -225,4 +225,4 @@ Sign-in
   --sandbox-url URL --ca-file PATH   use a running sandbox
   --data-dir DIR      where the journal lives (default: PATCHBAY_DATA_DIR or the user data folder)
 
-Exit codes: 0 success · 1 some steps failed · 2 usage or configuration error · 3 audit findings matched --fail-on`;
+Exit codes: 0 success · 1 some steps failed, or an environment could not be scanned · 2 usage or configuration error · 3 audit findings matched --fail-on`;

@@ -1,11 +1,12 @@
-import { resolve } from 'node:path';
 import { ResponseShapeError } from '../cloud/dataverse/errors';
+import { JournalError } from '../engine/apply/journal-error';
 import { PlatformError } from '../cloud/http/platform-error';
 import { redactText } from '../log/redact';
 import { parseCli, usage, UsageError, type CliOptions, type Command } from './args';
 import { EXIT } from './exit-codes';
 import { ConfigError } from './config-error';
-import { defaultDataDir } from './data-dir';
+import { IncompleteScanError } from './incomplete-scan';
+import { resolveDataDir } from './data-dir';
 import { processIo, type CliIo } from './io';
 import type { CliRuntime } from './runtime';
 
@@ -47,12 +48,13 @@ async function dispatch(o: CliOptions, io: CliIo): Promise<number> {
     io.out(usage);
     return EXIT.ok;
   }
+  const dataDir = resolveDataDir(o.dataDir, io.env);
   if (o.command === 'history') {
     const { historyCommand } = await import('./commands/history');
-    return historyCommand(resolve(o.dataDir ?? defaultDataDir(io.env)), o, io);
+    return historyCommand(dataDir, o, io);
   }
   const [command, { openRuntime }] = await Promise.all([COMMANDS[o.command](), import('./runtime')]);
-  const runtime = await openRuntime(o, io);
+  const runtime = await openRuntime(o, io, dataDir);
   try {
     if (WRITES.has(o.command) && !o.dryRun) await (await import('./resume-interrupted')).resumeInterrupted(runtime, o, io);
     return await command(runtime, o, io);
@@ -76,7 +78,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return error.kind === 'auth' || error.kind === 'forbidden' ? EXIT.usage : EXIT.stepsFailed;
     }
     // A service's answer in a shape the clients cannot read: its message names the service, the entity and the field.
-    if (error instanceof ResponseShapeError) {
+    // Environments that could not be scanned (each reported already), and a journal that cannot be used, name themselves too.
+    if (error instanceof ResponseShapeError || error instanceof IncompleteScanError || error instanceof JournalError) {
+      io.err(redactText(error.message));
+      return EXIT.stepsFailed;
+    }
+    // The plan module is the engine's: loaded only when something failed, so `help` does not pay for it.
+    // What reaches here is the solution's own problem (flows that call each other in a cycle).
+    const { PlanError } = await import('../../shared/engine/plan');
+    if (error instanceof PlanError) {
       io.err(redactText(error.message));
       return EXIT.stepsFailed;
     }

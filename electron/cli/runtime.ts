@@ -15,7 +15,6 @@ import type { ScanOptions } from '../engine/scan';
 import type { CliOptions } from './args';
 import { UsageError } from './args';
 import { ConfigError } from './config-error';
-import { defaultDataDir } from './data-dir';
 
 /**
  * Everything a CLI command acts through: one signed-in account (a pipeline's service principal, or a
@@ -87,7 +86,8 @@ function buildAccount(o: CliOptions, sandbox: { baseUrl: string; tenantId: strin
   return { record: checked.data, ...(secret && mode === 'client-secret' ? { secret } : {}) };
 }
 
-export async function openRuntime(o: CliOptions, io: { err: (line: string) => void }): Promise<CliRuntime> {
+/** Signs in (starting the embedded sandbox first with --sandbox); `dataDir` is the checked data folder (see resolveDataDir). */
+export async function openRuntime(o: CliOptions, io: { err: (line: string) => void }, dataDir: string): Promise<CliRuntime> {
   let stopSandbox: (() => Promise<void>) | null = null;
   let sandbox: { baseUrl: string; tenantId: string; caPem: string; app?: { clientId: string; secret: string } } | null = null;
   if (o.sandbox) {
@@ -105,7 +105,6 @@ export async function openRuntime(o: CliOptions, io: { err: (line: string) => vo
   try {
     const { record, secret } = buildAccount(o, sandbox);
     const profile = accountProfile(record, sandbox?.caPem);
-    const dataDir = resolve(o.dataDir ?? defaultDataDir());
     const session = createSession({ account: record, profile, dataDir, protector: null, ...(secret ? { clientSecret: secret } : {}) });
     if (session.kind === 'user') {
       await session.signIn({ onDeviceCode: (prompt) => io.err(prompt.message) });

@@ -88,15 +88,15 @@ it('converges under faults, a revoked token and kill -9 + resume, with clean wri
 
 describe('found by the chaos runs', () => {
   /**
-   * BUG (plan, shared/engine/suggest.ts `dominantOwner`): when nothing is wired yet, the owner to prefer
-   * is whoever holds healthy connections for most connectors — ties broken by object id — without
-   * asking whether that owner may write. In chaos seed 1's tenant (quick sizes), Morgan Maker (Basic
-   * User: no write privilege) and the integration service both cover all three connectors in Stage 3;
-   * Morgan's id sorts first, so every reference there is wired to Morgan's connections and, impersonating
-   * Morgan, every step of Stage 3 is refused by preflight (`identity-cannot-write`) although the
-   * integration service's connections would have worked. Change `it.fails` to `it` with the fix.
+   * Found by chaos seed 1 (shared/engine/suggest.ts): when nothing was wired yet, the owner to prefer was
+   * whoever held healthy connections for most connectors — ties broken by object id — without asking
+   * whether that owner may write. In seed 1's tenant (quick sizes), Morgan Maker (Basic User: no write
+   * privilege) and the integration service both cover all three connectors in Stage 3; Morgan's id sorts
+   * first, so every reference there was wired to Morgan's connections and, impersonating Morgan, every
+   * step of Stage 3 was refused by preflight (`identity-cannot-write`) although the integration
+   * service's connections work. The ranking now puts an owner who can act above the preferred owner.
    */
-  it.fails('plans chaos seed 1’s tenant without refusing steps for an owner who cannot write', async () => {
+  it('plans chaos seed 1’s tenant without refusing steps for an owner who cannot write', async () => {
     const t = await startEngineTestbed({ scenario: 'scale', seed: 1, scale: { envs: 3, flows: 16, refs: 6, connectors: 3 } });
     try {
       const { snapshots } = await scan(t.scanClients, await t.environments(), { solution: 'ScaleOperations', identities: t.identities });

@@ -7,7 +7,7 @@ import { readConnectionReferences } from '../cloud/dataverse/readers/connection-
 import { readEnvironmentVariables } from '../cloud/dataverse/readers/environment-variables';
 import { readSolution } from '../cloud/dataverse/readers/solutions';
 import { readSystemUsersByObjectIds } from '../cloud/dataverse/readers/system-users';
-import { isCancelled } from '../cloud/http/platform-error';
+import { isCancelled, PlatformError } from '../cloud/http/platform-error';
 
 /**
  * Scan (design §6): for one solution, read each environment's references, flows, environment variables,
@@ -54,7 +54,17 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
   return out;
 }
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
+/**
+ * One line on why: the error's first line, and when the platform said something under a code of its own,
+ * its words too ("The identity lacks a security privilege this needs." alone does not say which one).
+ * Body snippets of unreadable answers stay out: they are no one's words.
+ */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const first = error.message.split('\n')[0] ?? error.message;
+  if (error instanceof PlatformError && error.code !== null && error.platformMessage && !first.includes(error.platformMessage)) return `${first} ${error.platformMessage.replace(/\s+/g, ' ')}`;
+  return first;
+}
 
 function emptySnapshot(environment: Environment, scannedAt: string, identities: ScanOptions['identities'], problems: string[]): EnvironmentSnapshot {
   return {

@@ -157,8 +157,8 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
         if (!ref) throw new PlanError('unknown-reference', `${env.displayName} has no connection reference '${name}' in ${intent.solution}.`);
         return ref;
       });
-    const preferred = dominantOwner(snapshot);
     const actingForSuggestion = strategy === 'me' || strategy === 'spn' ? (snapshot.identities[strategy] ?? null) : null;
+    const preferred = dominantOwner(snapshot, actingForSuggestion);
     for (const ref of chosen) {
       const target = pinned[ref.logicalName] ?? pinned[ref.logicalName.toLowerCase()] ?? pinned[ref.connector] ?? suggestConnection(snapshot, ref, actingForSuggestion, preferred)?.connection.name ?? null;
       if (target === null) {

@@ -9,7 +9,7 @@ import { parsePlanFile } from '../plan-file';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import type { CliRuntime } from '../runtime';
-import { requireSolution, resolveEnvironments, reviewAndApply, scanSolution } from './common';
+import { oneEnvironment, requireSolution, resolveEnvironments, reviewAndApply, scanEvery, scanOne } from './common';
 
 function readText(path: string, what: string): string {
   try {
@@ -34,19 +34,17 @@ async function applyPlanFile(runtime: CliRuntime, o: CliOptions, io: CliIo, path
     if (!env) throw new UsageError(`${path}: the plan names environment ${pe.displayName} (${pe.id}), which this account cannot see.`);
     return env;
   });
-  const snapshots = await scanSolution(runtime, environments, plan.solution, io);
+  const snapshots = await scanEvery(runtime, environments, plan.solution, io);
   return (await reviewAndApply(runtime, plan, snapshots, o, io)).exitCode;
 }
 
 /** `apply --settings file --env E`: a pac deployment settings file as wiring and variable values. */
 async function applySettings(runtime: CliRuntime, o: CliOptions, io: CliIo, path: string): Promise<number> {
   const solution = requireSolution(o);
-  const environments = resolveEnvironments(await runtime.environments(), o.env, true);
-  if (environments.length !== 1) throw new UsageError('A settings file describes one environment: pass exactly one --env.');
+  const environment = oneEnvironment(resolveEnvironments(await runtime.environments(), o.env, true));
   const parsed = parseSettingsFile(readText(path, 'settings file'), path);
   if (!parsed.ok) throw new UsageError(`The settings file is not valid:\n${parsed.errors.map(formatIssue).join('\n')}`);
-  const [snapshot] = await scanSolution(runtime, environments, solution, io);
-  if (!snapshot) throw new UsageError(`Could not scan ${environments[0]?.displayName ?? 'the environment'}.`);
+  const snapshot = await scanOne(runtime, environment, solution, io);
   const checked = validateSettingsAgainst(parsed.value, snapshot);
   if (!checked.ok) throw new UsageError(`The settings file does not fit ${snapshot.environment.displayName}; nothing was written:\n${checked.errors.map(formatIssue).join('\n')}`);
   for (const warning of checked.warnings) io.err(formatIssue(warning));

@@ -8,11 +8,12 @@ import { openJournal } from '../../engine/apply/journal';
 import type { RunResult } from '../../engine/apply/types';
 import { closeNames } from '../../engine/files/names';
 import { liveOperations } from '../../engine/live-operations';
-import { scan } from '../../engine/scan';
+import { scan, type ScanResult } from '../../engine/scan';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import { annotateRun, ciSafeJson, colorEnabled, createProgress, formatPlan, formatRun, namesFromSnapshots, runJson } from '../output';
 import { EXIT } from '../exit-codes';
+import { IncompleteScanError } from '../incomplete-scan';
 import type { CliRuntime } from '../runtime';
 
 /** Re-exported for the commands, which all import their helpers from here. */
@@ -47,16 +48,35 @@ export function resolveEnvironments(all: readonly Environment[], names: readonly
   });
 }
 
+/** The one environment a settings file describes. */
+export function oneEnvironment(environments: readonly Environment[]): Environment {
+  const [only] = environments;
+  if (!only || environments.length !== 1) throw new UsageError('A settings file describes one environment: pass exactly one --env.');
+  return only;
+}
+
 export function requireSolution(o: CliOptions): string {
   if (!o.solution) throw new UsageError('Pass --solution with the solution’s unique name (e.g. ContosoOperations).');
   return o.solution;
 }
 
-/** Scans the environments; an unknown solution is a usage error that suggests close names. */
-export async function scanSolution(runtime: CliRuntime, environments: readonly Environment[], solution: string, io: CliIo): Promise<EnvironmentSnapshot[]> {
+/** What a report (scan, audit) shows: the environments that could be scanned, and the ones that could not. */
+export interface PartialScan {
+  snapshots: EnvironmentSnapshot[];
+  /** Already reported on stderr, one line each; a report on fewer environments than asked exits 1. */
+  unscanned: ScanResult['failures'];
+}
+
+/**
+ * For reports (scan, audit): whatever could be scanned, each environment that could not reported on
+ * stderr; the caller exits 1 when `unscanned` is not empty. An unknown solution is a usage error that
+ * suggests close names — only when every environment answered: one that could not be scanned may be the
+ * one that has it.
+ */
+export async function scanForReport(runtime: CliRuntime, environments: readonly Environment[], solution: string, io: CliIo): Promise<PartialScan> {
   const result = await scan(runtime.clients, environments, { solution, identities: await runtime.identities() });
   for (const failure of result.failures) io.err(`Could not scan ${failure.environment.displayName}: ${failure.error}`);
-  if (result.snapshots.length && result.snapshots.every((s) => s.solution === null)) {
+  if (!result.failures.length && result.snapshots.length && result.snapshots.every((s) => s.solution === null)) {
     const first = environments.find((e) => e.instanceUrl);
     const names = first?.instanceUrl ? (await listSolutions(runtime.clients.dataverse(first.instanceUrl))).map((s) => s.uniqueName) : [];
     const close = closeNames(solution, names);
@@ -64,7 +84,24 @@ export async function scanSolution(runtime: CliRuntime, environments: readonly E
       `No environment has the solution '${solution}'.${close.length ? ` Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : ''}`,
     );
   }
-  return result.snapshots;
+  return { snapshots: result.snapshots, unscanned: result.failures };
+}
+
+/**
+ * For commands that plan, change or export: a snapshot of every environment asked for, in order, or an
+ * IncompleteScanError (exit 1) once the failures are reported — never a plan missing an environment.
+ */
+export async function scanEvery(runtime: CliRuntime, environments: readonly Environment[], solution: string, io: CliIo): Promise<EnvironmentSnapshot[]> {
+  const { snapshots, unscanned } = await scanForReport(runtime, environments, solution, io);
+  if (unscanned.length) throw new IncompleteScanError(unscanned.map((f) => f.environment), environments.length);
+  return snapshots;
+}
+
+/** `scanEvery` for the commands that act on exactly one environment (settings files). */
+export async function scanOne(runtime: CliRuntime, environment: Environment, solution: string, io: CliIo): Promise<EnvironmentSnapshot> {
+  const [snapshot] = await scanEvery(runtime, [environment], solution, io);
+  if (!snapshot) throw new IncompleteScanError([environment], 1);
+  return snapshot;
 }
 
 /** Steps preflight says will fail, and every step depending on them: not sent to the platform. */

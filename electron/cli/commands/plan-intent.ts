@@ -5,7 +5,7 @@ import type { CliOptions } from '../args';
 /**
  * Command-line choices → the engine's intent. `--connection k=v` pins a connection for a connector
  * (`shared_office365=…`) or a reference (`cont_sharedsql_9a1b6=…`) in every chosen environment;
- * otherwise wiring takes the engine's suggestion (healthy, usable, same owner as the rest).
+ * otherwise wiring takes the engine's suggestion (healthy, usable, an owner who can act, same owner as the rest).
  */
 export function wireIntent(o: CliOptions, environments: readonly Environment[]): WireIntent {
   const pinned = Object.keys(o.connections).length ? Object.fromEntries(environments.map((e) => [e.id, { ...o.connections }])) : undefined;

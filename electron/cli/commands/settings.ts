@@ -7,17 +7,17 @@ import type { CliIo } from '../io';
 import { renderTable } from '../output';
 import { writeOutFile } from '../out-file';
 import type { CliRuntime } from '../runtime';
-import { EXIT, requireSolution, resolveEnvironments, scanSolution } from './common';
+import { EXIT, oneEnvironment, requireSolution, resolveEnvironments, scanOne } from './common';
 
 /** `settings export`: a filled-in pac deployment settings file from live state; `settings diff`: file vs live. */
 export async function settingsCommand(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<number> {
   const action = o.rest[0];
   if (action !== 'export' && action !== 'diff') throw new UsageError('settings takes export or diff: `patchbay settings export --solution S --env E [--out F]`.');
   const solution = requireSolution(o);
-  const environments = resolveEnvironments(await runtime.environments(), o.env, true);
-  if (environments.length !== 1) throw new UsageError('A settings file describes one environment: pass exactly one --env.');
-  const [snapshot] = await scanSolution(runtime, environments, solution, io);
-  if (!snapshot?.solution) throw new UsageError(`${environments[0]?.displayName ?? 'That environment'} does not have the solution ${solution}.`);
+  const environment = oneEnvironment(resolveEnvironments(await runtime.environments(), o.env, true));
+  const snapshot = await scanOne(runtime, environment, solution, io);
+  // Scanned, and the solution is not there.
+  if (!snapshot.solution) throw new UsageError(`${environment.displayName} does not have the solution ${solution}.`);
 
   if (action === 'export') {
     const exported = exportSettings(snapshot);

@@ -4,7 +4,7 @@ import { canUseConnection } from '../../../shared/engine/snapshot';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import type { CliRuntime } from '../runtime';
-import { requireSolution, resolveEnvironments, reviewAndApply, scanSolution } from './common';
+import { requireSolution, resolveEnvironments, reviewAndApply, scanEvery } from './common';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +15,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function shareCommand(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<number> {
   const solution = requireSolution(o);
   const environments = resolveEnvironments(await runtime.environments(), o.env, true);
-  const snapshots = await scanSolution(runtime, environments, solution, io);
+  const snapshots = await scanEvery(runtime, environments, solution, io);
   const steps: PlanStep[] = [];
   for (const snapshot of snapshots) {
     const principal = o.with === 'me' || o.with === 'spn' ? snapshot.identities[o.with] : o.with && GUID.test(o.with) ? o.with.toLowerCase() : undefined;

@@ -7,7 +7,7 @@ import { planUndo } from '../../engine/apply/undo';
 import { UsageError, type CliOptions } from '../args';
 import type { CliIo } from '../io';
 import type { CliRuntime } from '../runtime';
-import { reviewAndApply, scanSolution } from './common';
+import { reviewAndApply, scanEvery } from './common';
 
 /** `patchbay undo [run id | --last]`: the run's before-values as a new plan, reviewed and applied. */
 export async function undoCommand(runtime: CliRuntime, o: CliOptions, io: CliIo): Promise<number> {
@@ -30,6 +30,6 @@ export async function undoCommand(runtime: CliRuntime, o: CliOptions, io: CliIo)
   }
   const all = await runtime.environments();
   const environments = all.filter((e) => plan.environments.some((p) => p.id === e.id));
-  const snapshots = await scanSolution(runtime, environments, plan.solution, io);
+  const snapshots = await scanEvery(runtime, environments, plan.solution, io);
   return (await reviewAndApply(runtime, repreflight(plan, snapshots), snapshots, o, io)).exitCode;
 }

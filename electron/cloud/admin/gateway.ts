@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HttpCore, HttpResponse } from '../contracts';
 import { parseShape, type ShapeContext } from '../dataverse/response-shape';
+import { refusedNextLink, type AnsweredPage } from '../http/next-link';
 import { parsePlatformError } from '../http/parse-platform-error';
 import { PlatformError } from '../http/platform-error';
 
@@ -29,14 +30,15 @@ export function segment(value: string, what: string): string {
   return encodeURIComponent(value);
 }
 
-export function sameOrigin(first: string, next: string, source: string): string {
+/** `next` when it stays on the origin of `first`; else the answer of `page` is refused (see refusedNextLink). */
+export function sameOrigin(first: string, next: string, source: string, page: AnsweredPage): string {
   let url: URL;
   try {
     url = new URL(next);
   } catch {
-    throw new Error(`${source} returned a next-page link that is not a URL: '${next}'.`);
+    throw refusedNextLink(`${source} returned a next-page link that is not a URL: '${next}'. It was not followed.`, page);
   }
-  if (url.origin !== new URL(first).origin) throw new Error(`${source} returned a next-page link to another host: '${next}'. It was not followed.`);
+  if (url.origin !== new URL(first).origin) throw refusedNextLink(`${source} returned a next-page link to another host: '${next}'. It was not followed.`, page);
   return next;
 }
 
@@ -63,13 +65,14 @@ export async function listAll<T>(
   first?: HttpResponse,
 ): Promise<T[]> {
   const items: T[] = [];
-  let response = first ?? (await getJson(req, url));
+  let page: { url: string; response: HttpResponse } = { url, response: first ?? (await getJson(req, url)) };
   for (;;) {
-    const body = parseShape(listBody, response.json(), { ...context, entity: `${context.entity} list` });
+    const body = parseShape(listBody, page.response.json(), { ...context, entity: `${context.entity} list` });
     items.push(...body.value.map(map));
     const next = body.nextLink ?? body['@odata.nextLink'];
     if (!next) return items;
-    response = await getJson(req, sameOrigin(url, next, context.source));
+    const nextUrl = sameOrigin(url, next, context.source, page);
+    page = { url: nextUrl, response: await getJson(req, nextUrl) };
   }
 }
 

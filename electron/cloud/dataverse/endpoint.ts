@@ -1,4 +1,5 @@
 import type { HttpCore } from '../contracts';
+import { refusedNextLink, type AnsweredPage } from '../http/next-link';
 
 /**
  * One Dataverse environment as the client modules see it: the HTTP core, the token audience and the
@@ -30,18 +31,19 @@ export function includeAnnotations(annotations: readonly string[]): string | nul
 
 /**
  * A server-provided URL (`@odata.nextLink`) is followed only when it stays below this environment's
- * API root: the core attaches this environment's token to whatever URL it is given.
+ * API root: the core attaches this environment's token to whatever URL it is given. Otherwise the
+ * answer of `page` is refused (see refusedNextLink).
  */
-export function assertWithinApi(endpoint: DataverseEndpoint, url: string): string {
+export function assertWithinApi(endpoint: DataverseEndpoint, url: string, page: AnsweredPage): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`Dataverse returned a next-page link that is not a URL: '${url}'.`);
+    throw refusedNextLink(`Dataverse returned a next-page link that is not a URL: '${url}'. It was not followed.`, page);
   }
   const root = new URL(endpoint.apiRoot);
   if (parsed.origin !== root.origin || !parsed.pathname.startsWith(`${root.pathname}/`)) {
-    throw new Error(`Dataverse returned a next-page link outside ${endpoint.apiRoot}: '${url}'. It was not followed.`);
+    throw refusedNextLink(`Dataverse returned a next-page link outside ${endpoint.apiRoot}: '${url}'. It was not followed.`, page);
   }
   return url;
 }

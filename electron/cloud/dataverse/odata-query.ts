@@ -91,7 +91,7 @@ export function odataQuery<T = ODataRow>(
       number += 1;
       yield { number, rows: body.value.map(parse) };
       const next = body['@odata.nextLink'];
-      url = next === undefined ? undefined : assertWithinApi(endpoint, next);
+      url = next === undefined ? undefined : assertWithinApi(endpoint, next, { url, response });
     }
   });
 }

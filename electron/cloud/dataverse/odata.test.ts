@@ -4,6 +4,7 @@ import { assertWithinApi } from './endpoint';
 import { guid, odataIn, odataString } from './odata-literals';
 import { maxPageSizePreference, odataQueryString } from './odata-query';
 import type { HttpCore } from '../contracts';
+import { PlatformError } from '../http/platform-error';
 
 describe('OData query building', () => {
   it('encodes option values and keeps option names literal', () => {
@@ -36,8 +37,19 @@ describe('OData query building', () => {
 
   it('follows next links only below the environment’s API root', () => {
     const endpoint = { http: {} as HttpCore, resource: 'https://org.crm.dynamics.com', apiRoot: 'https://org.crm.dynamics.com/api/data/v9.2' };
-    expect(assertWithinApi(endpoint, 'https://org.crm.dynamics.com/api/data/v9.2/workflows?$skiptoken=x')).toContain('$skiptoken');
-    expect(() => assertWithinApi(endpoint, 'https://evil.example/api/data/v9.2/workflows')).toThrow(/outside/);
-    expect(() => assertWithinApi(endpoint, 'https://org.crm.dynamics.com/other')).toThrow(/outside/);
+    const page = { url: `${endpoint.apiRoot}/workflows`, response: { status: 200, correlationId: 'c-1' } };
+    expect(assertWithinApi(endpoint, 'https://org.crm.dynamics.com/api/data/v9.2/workflows?$skiptoken=x', page)).toContain('$skiptoken');
+    expect(() => assertWithinApi(endpoint, 'https://evil.example/api/data/v9.2/workflows', page)).toThrow(/outside/);
+    expect(() => assertWithinApi(endpoint, 'https://org.crm.dynamics.com/other', page)).toThrow(/outside/);
+    // Refused as the service's answer, naming the request that carried the link: never a plain Error.
+    const refused = (() => {
+      try {
+        return assertWithinApi(endpoint, 'not a url', page);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(PlatformError);
+    expect(refused).toMatchObject({ kind: 'invalid-response', correlationId: 'c-1', url: page.url });
   });
 });

@@ -216,6 +216,21 @@ describe('parseJsonBody', () => {
   });
 });
 
+describe('parseJsonBody: an error envelope in a 2xx answer', () => {
+  it('refuses it with the platform’s own code and words', () => {
+    const dataverse = parseJsonBody(200, JSON_HEADERS, '{"error":{"code":"0x80040220","message":"Principal user is missing prvReadSolution privilege."}}');
+    expect(dataverse).toMatchObject({ ok: false, info: { kind: 'invalid-response', dataverseCode: '0x80040220', summary: 'The identity lacks a security privilege this needs.', platformMessage: 'Principal user is missing prvReadSolution privilege.' } });
+    const bap = parseJsonBody(200, JSON_HEADERS, '{"error":{"code":"InternalServerError","message":"Encountered internal server error."}}');
+    expect(bap).toMatchObject({ ok: false, info: { code: 'InternalServerError', summary: 'The service answered HTTP 200 OK with an error instead of the data asked for.', platformMessage: 'Encountered internal server error.' } });
+  });
+
+  it('does not mistake data for an error', () => {
+    for (const text of ['{"value":[],"error":{"code":"x","message":"y"}}', '{"status":"Failed","error":{"code":"x","message":"y"}}', '{"error":null}', '{"error":"a column"}', '{"name":"x","properties":{"error":{"code":"c"}}}', '[{"error":{"code":"c"}}]']) {
+      expect(parseJsonBody(200, JSON_HEADERS, text).ok, text).toBe(true);
+    }
+  });
+});
+
 describe('redactUrl', () => {
   it('drops user info and fragments and hides secret-looking query values', () => {
     expect(redactUrl('https://u:p@host/x?api-version=2016-11-01&sig=abc&$skiptoken=zz&code=1#frag')).toBe('https://host/x?api-version=2016-11-01&sig=***&$skiptoken=***&code=***');

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { errorOf, parseFlowClientError } from './flow-wrapper';
 import { localInfo, type PlatformErrorDetail, type PlatformErrorInfo, type PlatformErrorKind } from './platform-error';
 import { parseRetryAfterMs, retryAfterSeconds } from './retry-after';
-import { summaryFor } from './summaries';
+import { codeSummary, summaryFor } from './summaries';
 
 /**
  * Reads an error answer of any of the services Patchbay talks to into a `PlatformErrorInfo`, without
@@ -116,14 +116,21 @@ export function parsePlatformError(status: number, headers: Readonly<Record<stri
 
 /**
  * The body of a successful answer as JSON, or why it is not: used by `HttpResponse.json()`. A body
- * with a non-JSON content type is refused even when it happens to parse.
+ * with a non-JSON content type is refused even when it happens to parse, and so is a body that is the
+ * platform's error envelope: gateways and Dataverse sometimes answer 2xx with `{"error":{code,message}}`
+ * instead of data, and what they say there is the only useful thing to tell the person.
  */
 export function parseJsonBody(status: number, headers: Readonly<Record<string, string>>, bodyText: string): { ok: true; value: unknown } | { ok: false; info: PlatformErrorInfo } {
   const contentType = headers['content-type'];
   const body = bodyShape(contentType, bodyText);
   const declared = contentType?.split(';')[0]?.trim().toLowerCase();
   const jsonType = declared === undefined || declared === '' || declared.includes('json');
-  if (body.shape === 'json' && jsonType) return { ok: true, value: body.value };
+  if (body.shape === 'json' && jsonType) {
+    if (!isErrorEnvelope(body.value)) return { ok: true, value: body.value };
+    const info = parsePlatformError(status, headers, bodyText);
+    // The status says nothing here: the code's own summary, else what happened; the platform's words follow.
+    return { ok: false, info: { ...info, summary: codeSummary(info) ?? `The service answered ${statusLine(status)} with an error instead of the data asked for.` } };
+  }
   const summary = (() => {
     switch (body.shape) {
       case 'empty':
@@ -182,6 +189,20 @@ function finish(draft: Draft): PlatformErrorInfo {
   // summaryFor says when to retry; a summary about the body's shape does not, so add it.
   if (draft.summary !== undefined && info.kind === 'throttled' && info.retryAfterS !== null) summary += ` Retry after ${info.retryAfterS} s.`;
   return { ...info, summary };
+}
+
+/**
+ * `{"error":{"code"|"message": …}}` and nothing beside it: Dataverse's and the gateways' error shape.
+ * Anything else at the top level (`value`, an entity's columns, an async operation's `status` next to
+ * its `error`) makes it data, so a success answer that merely mentions an error is not refused.
+ */
+function isErrorEnvelope(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const error = record['error'];
+  if (typeof error !== 'object' || error === null || Array.isArray(error) || Object.keys(record).length !== 1) return false;
+  const inner = error as Record<string, unknown>;
+  return typeof inner['code'] === 'string' || typeof inner['message'] === 'string';
 }
 
 /** Entra's OAuth error: `{"error":"invalid_client","error_description":"AADSTS7000215: …","error_codes":[7000215]}`. */

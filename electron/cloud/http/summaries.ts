@@ -84,13 +84,18 @@ function byKind(info: PlatformErrorInfo): string {
   }
 }
 
-export function summaryFor(info: PlatformErrorInfo): string {
-  let line =
+/** What the most specific code the summaries know says, if any: inner Flow code, Dataverse code, AADSTS, gateway code. */
+export function codeSummary(info: PlatformErrorInfo): string | undefined {
+  return (
     (info.flowCode ? FLOW_CODES[info.flowCode] : undefined) ??
     (info.dataverseCode ? DATAVERSE_CODES[info.dataverseCode.toLowerCase()] : undefined) ??
     (info.aadsts !== null ? AAD_CODES[info.aadsts] : undefined) ??
-    (info.code && !info.dataverseCode ? FLOW_CODES[info.code] : undefined);
-  if (line === undefined) line = byKind(info);
+    (info.code && !info.dataverseCode ? FLOW_CODES[info.code] : undefined)
+  );
+}
+
+export function summaryFor(info: PlatformErrorInfo): string {
+  let line = codeSummary(info) ?? byKind(info);
   if (info.kind === 'throttled' && info.retryAfterS !== null) line += ` Retry after ${info.retryAfterS} s.`;
   return line;
 }

@@ -100,6 +100,16 @@ describe('journal format', () => {
     await expect(journal.readRun('run-y')).rejects.toThrow(JournalError);
   });
 
+  it('refuses a folder that is a file, or lies below one, naming it', async () => {
+    const file = join(folder, 'not-a-folder');
+    await writeFile(file, 'x');
+    for (const path of [file, join(file, 'journal')]) {
+      const refused = await openJournal(path).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(JournalError);
+      expect(refused).toMatchObject({ code: 'io', message: `The journal folder ${path} cannot be made: it, or a part of its path, is a file.` });
+    }
+  });
+
   it('lets one writer at a time work on a run, and takes over the lock of a dead process', async () => {
     const writer = await journal.createRun('run-l');
     await expect(journal.continueRun('run-l')).rejects.toMatchObject({ code: 'locked' });

@@ -1,8 +1,11 @@
 import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../../log/logger';
+import { JournalError } from './journal-error';
 import { JOURNAL_VERSION, parseJournalText, type JournalEntry, type JournalRecord } from './records';
 import { foldRun, listingOf, type RunListing, type RunState } from './run-state';
+
+export { JournalError };
 
 /**
  * The journal: who changed what, written ahead of the change. Layout in the data folder given to
@@ -21,17 +24,6 @@ import { foldRun, listingOf, type RunListing, type RunState } from './run-state'
  * the platform. Appends that arrive while an fsync is running are written together and share the next
  * fsync (group commit), so a concurrent run is not serialised on the disk.
  */
-
-export class JournalError extends Error {
-  override readonly name = 'JournalError';
-  constructor(
-    readonly code: 'exists' | 'not-found' | 'locked' | 'invalid-run-id' | 'closed' | 'io',
-    message: string,
-    options?: { cause: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export interface RunWriter {
   readonly runId: string;
@@ -293,10 +285,17 @@ class FileJournal implements Journal {
   }
 }
 
-/** Opens (creating if needed) the journal in `folder`. */
+/** Opens (creating if needed) the journal in `folder`; a folder that cannot be made or used is a JournalError naming it. */
 export async function openJournal(folder: string, options: JournalOptions = {}): Promise<Journal> {
-  await mkdir(folder, { recursive: true });
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    // mkdir answers EEXIST when the path is a file, ENOTDIR when a part of it is one.
+    const code = errnoCode(error);
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a part of its path, is a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(error);
+    throw new JournalError('io', `The journal folder ${folder} cannot be made: ${why}.`, { cause: error });
+  }
   const info = await stat(folder);
-  if (!info.isDirectory()) throw new JournalError('io', `${folder} is not a folder.`);
+  if (!info.isDirectory()) throw new JournalError('io', `The journal folder ${folder} is not a folder.`);
   return new FileJournal(folder, options.logger ?? silentLogger);
 }
