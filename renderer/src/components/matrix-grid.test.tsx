@@ -1,9 +1,13 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildGridModel } from '../lib/grid-model';
+import { initialSelection } from '../lib/selection';
 import { setupDom } from '../testing/dom-setup';
+import { makeScan } from '../testing/fixtures';
 import { renderApp } from '../testing/render-app';
+import { COLUMN_WIDTH, MatrixGrid, MIN_ROW_HEADER_WIDTH, ROW_HEADER_WIDTH } from './matrix-grid';
 
 beforeAll(() => setupDom());
 afterEach(() => cleanup());
@@ -131,5 +135,27 @@ describe('the matrix grid', () => {
     });
     const details = screen.getByRole('complementary', { name: 'Details' });
     expect(within(details).getByText(/has no connection/)).toBeTruthy();
+  });
+
+  it('narrows the row headers (not below their minimum) before four environments need a horizontal scroll', () => {
+    const model = buildGridModel(makeScan({ environments: 4 }).matrix);
+    const templateAt = (width: number): string => {
+      // The grid measures its own clientWidth: give it this viewport, then the suite's usual one back.
+      setupDom({ width });
+      try {
+        const { container, unmount } = render(<MatrixGrid model={model} selection={initialSelection} onSelectionChange={() => {}} />);
+        const template = container.querySelector<HTMLElement>('[role="row"][aria-rowindex="1"]')?.style.gridTemplateColumns ?? '';
+        unmount();
+        return template;
+      } finally {
+        setupDom();
+      }
+    };
+    // A laptop with the detail panel open: the names give up width so all four environments fit.
+    expect(templateAt(900)).toBe(`${900 - 2 - 4 * COLUMN_WIDTH}px repeat(4, ${COLUMN_WIDTH}px)`);
+    // Room to spare: full-width names, wider environments.
+    expect(templateAt(1400)).toBe(`${ROW_HEADER_WIDTH}px repeat(4, ${Math.floor((1400 - ROW_HEADER_WIDTH - 2) / 4)}px)`);
+    // Too narrow even then: names keep their minimum and the grid scrolls sideways.
+    expect(templateAt(700)).toBe(`${MIN_ROW_HEADER_WIDTH}px repeat(4, ${COLUMN_WIDTH}px)`);
   });
 });

@@ -14,8 +14,8 @@ import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, 
 import type { CellState } from '../../../shared/engine/matrix';
 import { CELL_STATE_ORDER } from '../../../shared/report/words';
 import { cellAccessibleName, skuLabel, stateLabel, stateTone } from '../lib/cell-words';
-import type { GridModel, Line, RowLine } from '../lib/grid-model';
-import { cellKey, clickCell, clickColumnHeader, clickRowHeader, handleKey, posOf, toggleAll, type CellRef, type SelectionState } from '../lib/selection';
+import type { GridModel, GroupLine, Line, RowLine } from '../lib/grid-model';
+import { cellKey, cellKeysOf, clickCell, clickColumnHeader, clickRowHeader, handleKey, posOf, toggleAll, type CellRef, type SelectionState } from '../lib/selection';
 import type { MatrixCell, MatrixColumn } from '../lib/types';
 import { STATE_ICONS, useToneStyles } from './state-chip';
 
@@ -30,6 +30,8 @@ export const GROUP_HEIGHT = 34;
 export const SECTION_HEIGHT = 40;
 export const HEADER_HEIGHT = 76;
 export const ROW_HEADER_WIDTH = 320;
+/** Row headers give up width down to this before the environments need a horizontal scroll bar. */
+export const MIN_ROW_HEADER_WIDTH = 240;
 export const COLUMN_WIDTH = 156;
 
 export interface MatrixGridProps {
@@ -45,6 +47,7 @@ export interface MatrixGridProps {
 }
 
 const useStyles = makeStyles({
+  frame: { position: 'relative', height: '100%', width: '100%', isolation: 'isolate' },
   grid: {
     position: 'relative',
     overflow: 'auto',
@@ -53,8 +56,10 @@ const useStyles = makeStyles({
     outlineStyle: 'none',
     backgroundColor: tokens.colorNeutralBackground1,
     scrollPaddingTop: `${HEADER_HEIGHT}px`,
-    scrollPaddingLeft: `${ROW_HEADER_WIDTH}px`,
-    contain: 'strict',
+    // Size containment only: a scroller that is a stacking context (which paint or layout containment
+    // would make it) has Chromium re-record every mounted row whenever the virtualizer adds one, about
+    // two thirds of a scroll frame's paint. The frame around it keeps the sticky headers' z-indexes in.
+    contain: 'size',
     userSelect: 'none',
   },
   headerGroup: { position: 'sticky', top: 0, zIndex: 3 },
@@ -144,6 +149,8 @@ const useStyles = makeStyles({
     ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
   },
   rowHeaderSelected: { backgroundColor: tokens.colorBrandBackground2, ':hover': { backgroundColor: tokens.colorBrandBackground2Hover } },
+  // A selected environment reads as selected at a glance (the tint alone is faint on the header grey).
+  columnHeaderSelected: { boxShadow: `inset 0 -3px 0 ${tokens.colorBrandStroke1}` },
   kindIcon: { color: tokens.colorNeutralForeground3, flexShrink: 0 },
   childIcon: { color: tokens.colorNeutralForeground4, flexShrink: 0 },
   names: { display: 'flex', flexDirection: 'column', minWidth: 0 },
@@ -361,6 +368,87 @@ function countsText(counts: Partial<Record<CellState, number>> | undefined): { s
   return CELL_STATE_ORDER.filter((s) => s !== 'absent' && (counts[s] ?? 0) > 0).map((s) => ({ state: s, n: counts[s] ?? 0 }));
 }
 
+interface HeaderProps {
+  columns: MatrixColumn[];
+  counts: GridModel['counts'];
+  template: string;
+  minWidth: number;
+  idBase: string;
+  /** The focused header column (-1 = the corner), or null when focus is in the body. */
+  headerFocusCol: number | null;
+  selectedCount: number;
+  allCount: number;
+  everything: boolean;
+  /** Per column: is every shown cell of it selected. */
+  selected: readonly boolean[];
+}
+
+/** The sticky header row; memoized, so scrolling (which renders the grid every frame) leaves it alone. */
+const GridHeader = memo(function GridHeader({ columns, counts, template, minWidth, idBase, headerFocusCol, selectedCount, allCount, everything, selected }: HeaderProps) {
+  const styles = useStyles();
+  const CornerIcon = everything ? CheckboxChecked16Regular : selectedCount > 0 ? CheckboxIndeterminate16Regular : CheckboxUnchecked16Regular;
+  return (
+    <div role="rowgroup" className={styles.headerGroup} style={{ minWidth }}>
+      <div role="row" aria-rowindex={1} className={styles.header} style={{ gridTemplateColumns: template, minWidth }}>
+        <div
+          role="columnheader"
+          aria-colindex={1}
+          aria-label="Select all"
+          aria-description={`${selectedCount} of ${allCount} cells selected`}
+          tabIndex={headerFocusCol === -1 ? 0 : -1}
+          data-header-col={-1}
+          className={mergeClasses(styles.corner, styles.focusable)}
+        >
+          <CornerIcon aria-hidden="true" />
+          <span aria-hidden="true">Component</span>
+        </div>
+        {columns.map((column, c) => {
+          const shown = countsText(counts[column.environmentId]);
+          const countsId = `${idBase}-counts-${c}`;
+          const production = column.sku.toLowerCase() === 'production';
+          const columnSelected = selected[c] ?? false;
+          return (
+            <div
+              key={column.environmentId}
+              role="columnheader"
+              aria-colindex={c + 2}
+              aria-label={column.displayName}
+              aria-describedby={countsId}
+              aria-selected={columnSelected}
+              tabIndex={headerFocusCol === c ? 0 : -1}
+              data-header-col={c}
+              className={mergeClasses(styles.columnHeader, styles.focusable, columnSelected && styles.rowHeaderSelected, columnSelected && styles.columnHeaderSelected)}
+            >
+              <span className={styles.envName} title={column.displayName}>
+                {column.displayName}
+              </span>
+              <span className={styles.envMeta}>
+                <span className={mergeClasses(styles.sku, production && styles.skuProduction)}>{skuLabel(column.sku)}</span>
+                {column.solutionVersion ? <span className={styles.hint}>v{column.solutionVersion}</span> : <span className={styles.hint}>not installed</span>}
+                {column.problems.length ? <Warning16Filled className={styles.problem} aria-label={`${column.problems.length} scan problems`} /> : null}
+              </span>
+              <span className={styles.counts} aria-hidden="true" title={shown.map((x) => `${x.n} ${stateLabel(x.state).toLowerCase()}`).join(', ')}>
+                {shown.slice(0, 4).map(({ state, n }) => {
+                  const Icon = STATE_ICONS[state];
+                  return (
+                    <span key={state} className={mergeClasses(styles.count, styles[`count_${stateTone(state)}`])}>
+                      <Icon className={styles.countIcon} />
+                      {n}
+                    </span>
+                  );
+                })}
+              </span>
+              <span id={countsId} className={styles.srOnly}>
+                {shown.length ? shown.map((x) => `${x.n} ${stateLabel(x.state).toLowerCase()}`).join(', ') : 'nothing shown'}
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+});
+
 export function MatrixGrid({ model, selection, onSelectionChange, onActivate, label = 'Solution matrix', initialRect, className }: MatrixGridProps) {
   const styles = useStyles();
   const gridRef = useRef<HTMLDivElement>(null);
@@ -379,9 +467,11 @@ export function MatrixGrid({ model, selection, onSelectionChange, onActivate, la
     ro.observe(el);
     return () => ro.disconnect();
   }, [initialRect?.width]);
-  const columnWidth = Math.max(COLUMN_WIDTH, Math.floor((viewportWidth - ROW_HEADER_WIDTH - 2) / Math.max(1, columns.length)));
-  const template = `${ROW_HEADER_WIDTH}px repeat(${columns.length}, ${columnWidth}px)`;
-  const minWidth = ROW_HEADER_WIDTH + columns.length * columnWidth;
+  // On a laptop with the detail panel open, four environments fit only if the names take a little less room.
+  const rowHeaderWidth = Math.max(MIN_ROW_HEADER_WIDTH, Math.min(ROW_HEADER_WIDTH, viewportWidth - 2 - columns.length * COLUMN_WIDTH));
+  const columnWidth = Math.max(COLUMN_WIDTH, Math.floor((viewportWidth - rowHeaderWidth - 2) / Math.max(1, columns.length)));
+  const template = `${rowHeaderWidth}px repeat(${columns.length}, ${columnWidth}px)`;
+  const minWidth = rowHeaderWidth + columns.length * columnWidth;
   const focusPos = posOf(model, selection.focus);
   const focusLine = focusPos.line;
 
@@ -420,14 +510,14 @@ export function MatrixGrid({ model, selection, onSelectionChange, onActivate, la
     count: columns.length,
     getScrollElement: () => gridRef.current,
     estimateSize: () => columnWidth,
-    paddingStart: ROW_HEADER_WIDTH,
+    paddingStart: rowHeaderWidth,
     overscan: 2,
     rangeExtractor: colRangeExtractor,
     ...(initialRect ? { initialRect } : {}),
   });
   useLayoutEffect(() => {
     columnVirtualizer.measure();
-  }, [columnWidth, columns.length, columnVirtualizer]);
+  }, [columnWidth, rowHeaderWidth, columns.length, columnVirtualizer]);
   const colItems = columnVirtualizer.getVirtualItems();
   const colKey = colItems.map((c) => c.index).join(',');
   const visibleCols = useMemo(() => colItems.map((c) => c.index), [colKey]);
@@ -441,8 +531,25 @@ export function MatrixGrid({ model, selection, onSelectionChange, onActivate, la
 
   const allCount = model.rows.length * columns.length;
   const selectedCount = selection.selected.size;
-  const everything = allCount > 0 && selectedCount >= allCount && model.rows.every((r) => columns.every((c) => selection.selected.has(cellKey(r.key, c.environmentId))));
-  const CornerIcon = everything ? CheckboxChecked16Regular : selectedCount > 0 ? CheckboxIndeterminate16Regular : CheckboxUnchecked16Regular;
+  // What the selection covers, worked out once per selection rather than on every render (scrolling
+  // renders every frame; with everything selected these are tens of thousands of look-ups).
+  const covered = useMemo(() => {
+    const selected = selection.selected;
+    const enough = model.rows.length > 0 && selected.size >= model.rows.length;
+    const keys = enough ? cellKeysOf(model) : [];
+    const columnsCovered = model.columns.map((_, c) => enough && keys.every((row) => selected.has(row[c] as string)));
+    const groups = new Map<string, boolean>();
+    const group = (line: GroupLine): boolean => {
+      let all = groups.get(line.key);
+      if (all === undefined) {
+        all = line.rowKeys.length > 0 && line.rowKeys.every((k) => model.columns.every((c) => selected.has(cellKey(k, c.environmentId))));
+        groups.set(line.key, all);
+      }
+      return all;
+    };
+    const cells = model.rows.length * model.columns.length;
+    return { columns: columnsCovered, everything: cells > 0 && selected.size >= cells && columnsCovered.every(Boolean), group };
+  }, [model, selection.selected]);
 
   // Move DOM focus to the focused item when the grid already has focus (keyboard navigation).
   const focusKey = `${selection.focus.rowKey ?? ''}|${selection.focus.envId ?? ''}`;
@@ -512,99 +619,56 @@ export function MatrixGrid({ model, selection, onSelectionChange, onActivate, la
   const headerFocusCol = focusLine < 0 ? focusPos.col : null;
 
   return (
-    <div
-      ref={gridRef}
-      role="grid"
-      aria-label={label}
-      aria-multiselectable="true"
-      aria-rowcount={lines.length + 1}
-      aria-colcount={columns.length + 1}
-      className={mergeClasses(styles.grid, className)}
-      onClick={onClick}
-      onMouseDown={onMouseDown}
-      onDoubleClick={onDoubleClick}
-      onKeyDown={onKeyDown}
-    >
-      <div role="rowgroup" className={styles.headerGroup} style={{ minWidth }}>
-        <div role="row" aria-rowindex={1} className={styles.header} style={{ gridTemplateColumns: template, minWidth }}>
-          <div
-            role="columnheader"
-            aria-colindex={1}
-            aria-label="Select all"
-            aria-description={`${selectedCount} of ${allCount} cells selected`}
-            tabIndex={headerFocusCol === -1 ? 0 : -1}
-            data-header-col={-1}
-            className={mergeClasses(styles.corner, styles.focusable)}
-          >
-            <CornerIcon aria-hidden="true" />
-            <span aria-hidden="true">Component</span>
-          </div>
-          {columns.map((column, c) => {
-            const counts = countsText(model.counts[column.environmentId]);
-            const countsId = `${idBase}-counts-${c}`;
-            const production = column.sku.toLowerCase() === 'production';
-            const columnSelected = model.rows.length > 0 && model.rows.every((r) => selection.selected.has(cellKey(r.key, column.environmentId)));
+    <div className={styles.frame}>
+      <div
+        ref={gridRef}
+        role="grid"
+        aria-label={label}
+        aria-multiselectable="true"
+        aria-rowcount={lines.length + 1}
+        aria-colcount={columns.length + 1}
+        className={mergeClasses(styles.grid, className)}
+        // Keyboard focus scrolls cells out from under the sticky row headers, whatever their width.
+        style={{ scrollPaddingLeft: rowHeaderWidth }}
+        onClick={onClick}
+        onMouseDown={onMouseDown}
+        onDoubleClick={onDoubleClick}
+        onKeyDown={onKeyDown}
+      >
+        <GridHeader
+          columns={columns}
+          counts={model.counts}
+          template={template}
+          minWidth={minWidth}
+          idBase={idBase}
+          headerFocusCol={headerFocusCol}
+          selectedCount={selectedCount}
+          allCount={allCount}
+          everything={covered.everything}
+          selected={covered.columns}
+        />
+        <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize(), minWidth }}>
+          {items.map((item) => {
+            const line = lines[item.index];
+            if (!line) return null;
+            if (line.type === 'group') {
+              return <GroupRow key={line.key} line={line} lineIndex={item.index} colSpan={columns.length + 1} top={item.start} focused={item.index === focusLine} allSelected={covered.group(line)} />;
+            }
             return (
-              <div
-                key={column.environmentId}
-                role="columnheader"
-                aria-colindex={c + 2}
-                aria-label={column.displayName}
-                aria-describedby={countsId}
-                aria-selected={columnSelected}
-                tabIndex={headerFocusCol === c ? 0 : -1}
-                data-header-col={c}
-                className={mergeClasses(styles.columnHeader, styles.focusable, columnSelected && styles.rowHeaderSelected)}
-              >
-                <span className={styles.envName} title={column.displayName}>
-                  {column.displayName}
-                </span>
-                <span className={styles.envMeta}>
-                  <span className={mergeClasses(styles.sku, production && styles.skuProduction)}>{skuLabel(column.sku)}</span>
-                  {column.solutionVersion ? <span className={styles.hint}>v{column.solutionVersion}</span> : <span className={styles.hint}>not installed</span>}
-                  {column.problems.length ? <Warning16Filled className={styles.problem} aria-label={`${column.problems.length} scan problems`} /> : null}
-                </span>
-                <span className={styles.counts} aria-hidden="true" title={counts.map((x) => `${x.n} ${stateLabel(x.state).toLowerCase()}`).join(', ')}>
-                  {counts.slice(0, 4).map(({ state, n }) => {
-                    const Icon = STATE_ICONS[state];
-                    return (
-                      <span key={state} className={mergeClasses(styles.count, styles[`count_${stateTone(state)}`])}>
-                        <Icon className={styles.countIcon} />
-                        {n}
-                      </span>
-                    );
-                  })}
-                </span>
-                <span id={countsId} className={styles.srOnly}>
-                  {counts.length ? counts.map((x) => `${x.n} ${stateLabel(x.state).toLowerCase()}`).join(', ') : 'nothing shown'}
-                </span>
-              </div>
+              <GridRow
+                key={line.key}
+                line={line}
+                lineIndex={item.index}
+                columns={columns}
+                template={template}
+                visibleCols={visibleCols}
+                top={item.start}
+                selected={selection.selected}
+                focusCol={item.index === focusLine ? focusPos.col : null}
+              />
             );
           })}
         </div>
-      </div>
-      <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize(), minWidth }}>
-        {items.map((item) => {
-          const line = lines[item.index];
-          if (!line) return null;
-          if (line.type === 'group') {
-            const groupSelected = line.rowKeys.length > 0 && line.rowKeys.every((k) => columns.every((c) => selection.selected.has(cellKey(k, c.environmentId))));
-            return <GroupRow key={line.key} line={line} lineIndex={item.index} colSpan={columns.length + 1} top={item.start} focused={item.index === focusLine} allSelected={groupSelected} />;
-          }
-          return (
-            <GridRow
-              key={line.key}
-              line={line}
-              lineIndex={item.index}
-              columns={columns}
-              template={template}
-              visibleCols={visibleCols}
-              top={item.start}
-              selected={selection.selected}
-              focusCol={item.index === focusLine ? focusPos.col : null}
-            />
-          );
-        })}
       </div>
     </div>
   );

@@ -1,8 +1,8 @@
-import { Button, Dropdown, makeStyles, mergeClasses, Option, tokens } from '@fluentui/react-components';
+import { Badge, Button, Dropdown, makeStyles, mergeClasses, Option, tokens } from '@fluentui/react-components';
 import { ArrowRight12Regular, Info16Regular, Wrench16Regular } from '@fluentui/react-icons';
-import { useState } from 'react';
+import { memo, useEffect, useMemo, useState, useTransition } from 'react';
 import { isAmendingFix } from '../lib/intent';
-import { fixLabel, identityWords, OUTCOME, STEP_KIND_LABEL, stepChange, stepTarget, STRATEGY_NAMES, verdictReasons, wireNote, type Names } from '../lib/plan-words';
+import { fixLabel, identityWords, OUTCOME, STEP_KIND_LABEL, stepChange, stepKey, stepTarget, STRATEGY_NAMES, verdictReasons, wireNote, type Names } from '../lib/plan-words';
 import type { Fix, Plan, PlanStep, Strategy } from '../lib/types';
 
 /**
@@ -35,7 +35,11 @@ const useStyles = makeStyles({
     alignItems: 'start',
     fontSize: tokens.fontSizeBase300,
   },
+  // Steps that will not succeed stand out in a long plan.
+  stepBad: { backgroundColor: tokens.colorStatusDangerBackground1 },
+  stepWarn: { backgroundColor: tokens.colorStatusWarningBackground1 },
   verdict: { display: 'inline-flex', alignItems: 'center', gap: '6px', fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' },
+  mark: { marginLeft: '8px', verticalAlign: 'text-bottom' },
   symbol: {
     display: 'inline-grid',
     placeItems: 'center',
@@ -79,17 +83,29 @@ export interface PlanViewProps {
   pageSize?: number;
   /** Show only the steps that will or may fail. */
   onlyProblems?: boolean;
+  /** The plan before the latest amendment: steps it fixed or added are marked. */
+  previous?: Plan | null | undefined;
 }
 
-function StepRow({ step, names, onFix, busy }: { step: PlanStep; names: Names; onFix: PlanViewProps['onFix']; busy: boolean }) {
+/** How the latest amendment changed a step: it now succeeds where it did not, or it is new. */
+type StepChangeMark = 'fixed' | 'added' | null;
+
+const MARK_WORDS: Record<Exclude<StepChangeMark, null>, string> = { fixed: 'fixed by your change', added: 'added by your change' };
+
+const StepRow = memo(function StepRow({ step, names, onFix, busy, mark }: { step: PlanStep; names: Names; onFix: PlanViewProps['onFix']; busy: boolean; mark: StepChangeMark }) {
   const styles = useStyles();
   const outcome = OUTCOME[step.verdict.outcome];
   const tone = TONE_CLASS[outcome.tone];
   const change = stepChange(step, names);
-  const reasons = verdictReasons(step.verdict, names, step.environmentId);
-  const fixes = step.verdict.outcome === 'will-succeed' ? [] : step.verdict.fixes;
+  // Two references on one connection give the same reason and the same fix twice: say each once.
+  const reasons = [...new Set(verdictReasons(step.verdict, names, step.environmentId))];
+  const labelled = (step.verdict.outcome === 'will-succeed' ? [] : step.verdict.fixes).map((fix) => ({ fix, label: fixLabel(fix, step, names) }));
+  const fixes = labelled.filter((f, i) => labelled.findIndex((g) => g.label === f.label) === i);
   return (
-    <li className={styles.step} aria-label={`${STEP_KIND_LABEL[step.kind]} ${stepTarget(step, names)}: ${outcome.label}`}>
+    <li
+      className={mergeClasses(styles.step, tone === 'bad' && styles.stepBad, tone === 'warn' && styles.stepWarn)}
+      aria-label={`${STEP_KIND_LABEL[step.kind]} ${stepTarget(step, names)}: ${outcome.label}${mark ? `, ${MARK_WORDS[mark]}` : ''}`}
+    >
       <span className={mergeClasses(styles.verdict, styles[tone])}>
         <span className={mergeClasses(styles.symbol, styles[`${tone}Bg`])} aria-hidden="true">
           {outcome.symbol}
@@ -97,7 +113,14 @@ function StepRow({ step, names, onFix, busy }: { step: PlanStep; names: Names; o
         {outcome.label}
       </span>
       <span className={styles.kind}>{STEP_KIND_LABEL[step.kind]}</span>
-      <span className={styles.target}>{stepTarget(step, names)}</span>
+      <span className={styles.target}>
+        {stepTarget(step, names)}
+        {mark ? (
+          <Badge className={styles.mark} size="small" appearance="tint" color={mark === 'fixed' ? 'success' : 'brand'}>
+            {mark === 'fixed' ? 'Fixed' : 'Added'}
+          </Badge>
+        ) : null}
+      </span>
       <span className={styles.change}>
         <span className={styles.before}>{change.before}</span>
         <ArrowRight12Regular aria-label="becomes" />
@@ -119,8 +142,7 @@ function StepRow({ step, names, onFix, busy }: { step: PlanStep; names: Names; o
           ) : null}
           {fixes.length ? (
             <div className={styles.fixes}>
-              {fixes.map((fix, i) => {
-                const label = fixLabel(fix, step, names);
+              {fixes.map(({ fix, label }, i) => {
                 if (onFix && isAmendingFix(fix)) {
                   return (
                     <Button key={i} size="small" appearance="outline" icon={<Wrench16Regular />} disabledFocusable={busy} onClick={() => !busy && onFix(step, fix, label)}>
@@ -141,24 +163,70 @@ function StepRow({ step, names, onFix, busy }: { step: PlanStep; names: Names; o
       ) : null}
     </li>
   );
-}
+});
 
 const STRATEGIES: Strategy[] = ['auto', 'me', 'spn', 'connection-owner'];
 
-export function PlanView({ plan, names, onFix, identityOf, onIdentityChange, busy = false, pageSize = 150, onlyProblems = false }: PlanViewProps) {
+/**
+ * A long plan (select all across 20 environments: thousands of steps) shows its first rows at once and
+ * the rest in the background, a slice per task in a transition, so the dialog opens in a frame or two
+ * and stays responsive while the rows below the fold arrive.
+ */
+const FIRST_ROWS = 40;
+const SLICE_ROWS = 150;
+
+export function PlanView({ plan, names, onFix, identityOf, onIdentityChange, busy = false, pageSize = 150, onlyProblems = false, previous = null }: PlanViewProps) {
   const styles = useStyles();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const byEnv = new Map<string, PlanStep[]>();
-  for (const step of plan.steps) byEnv.set(step.environmentId, [...(byEnv.get(step.environmentId) ?? []), step]);
+  const before = useMemo(() => (previous ? new Map(previous.steps.map((s) => [stepKey(s), s.verdict.outcome])) : null), [previous]);
+  const markOf = (step: PlanStep): StepChangeMark => {
+    if (!before) return null;
+    const was = before.get(stepKey(step));
+    if (was === undefined) return 'added';
+    return was !== 'will-succeed' && step.verdict.outcome === 'will-succeed' ? 'fixed' : null;
+  };
+  const byEnv = useMemo(() => {
+    const map = new Map<string, PlanStep[]>();
+    for (const step of plan.steps) {
+      const list = map.get(step.environmentId);
+      if (list) list.push(step);
+      else map.set(step.environmentId, [step]);
+    }
+    return map;
+  }, [plan]);
+  // Per environment, how many steps have each outcome: counted once per plan, not on every render.
+  const tallies = useMemo(() => {
+    const map = new Map<string, Map<PlanStep['verdict']['outcome'], number>>();
+    for (const step of plan.steps) {
+      const tally = map.get(step.environmentId) ?? new Map<PlanStep['verdict']['outcome'], number>();
+      tally.set(step.verdict.outcome, (tally.get(step.verdict.outcome) ?? 0) + 1);
+      map.set(step.environmentId, tally);
+    }
+    return map;
+  }, [plan]);
   const shownSteps = (steps: PlanStep[]): PlanStep[] => (onlyProblems ? steps.filter((s) => s.verdict.outcome !== 'will-succeed') : steps);
   const envs = plan.environments.filter((e) => byEnv.has(e.id) || onIdentityChange);
+  const pages = envs.map((env) => {
+    const steps = byEnv.get(env.id) ?? [];
+    const visible = shownSteps(steps);
+    return { env, steps, visible, shown: expanded.has(env.id) ? visible : visible.slice(0, pageSize) };
+  });
+  const total = pages.reduce((n, p) => n + p.shown.length, 0);
+  const [progress, setProgress] = useState({ plan, rows: FIRST_ROWS });
+  const [, startTransition] = useTransition();
+  const budget = progress.plan === plan ? progress.rows : FIRST_ROWS;
+  useEffect(() => {
+    if (budget >= total) return;
+    const timer = setTimeout(() => startTransition(() => setProgress((p) => ({ plan, rows: (p.plan === plan ? p.rows : FIRST_ROWS) + SLICE_ROWS }))), 0);
+    return () => clearTimeout(timer);
+  }, [budget, total, plan]);
+  let left = budget;
   return (
     <>
-      {envs.map((env) => {
-        const steps = byEnv.get(env.id) ?? [];
-        const visible = shownSteps(steps);
-        const shown = expanded.has(env.id) ? visible : visible.slice(0, pageSize);
-        const count = (o: PlanStep['verdict']['outcome']) => steps.filter((s) => s.verdict.outcome === o).length;
+      {pages.map(({ env, steps, visible, shown }) => {
+        const now = shown.slice(0, Math.max(0, left));
+        left -= now.length;
+        const count = (o: PlanStep['verdict']['outcome']): number => tallies.get(env.id)?.get(o) ?? 0;
         const headingId = `plan-env-${env.id}`;
         const strategy = identityOf?.(env.id) ?? 'auto';
         return (
@@ -196,9 +264,9 @@ export function PlanView({ plan, names, onFix, identityOf, onIdentityChange, bus
               ) : null}
             </div>
             {visible.length ? (
-              <ol className={styles.list} aria-label={`Steps in ${env.displayName}`}>
-                {shown.map((step) => (
-                  <StepRow key={step.id} step={step} names={names} onFix={onFix} busy={busy} />
+              <ol className={styles.list} aria-label={`Steps in ${env.displayName}`} aria-busy={now.length < shown.length}>
+                {now.map((step) => (
+                  <StepRow key={step.id} step={step} names={names} onFix={onFix} busy={busy} mark={markOf(step)} />
                 ))}
               </ol>
             ) : (

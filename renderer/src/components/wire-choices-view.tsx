@@ -104,7 +104,13 @@ export function WireChoicesView({ choices, onChoose, busy = false }: WireChoices
                   {selected.connection.ownerDisabled ? <span className={styles.warn}>owner disabled</span> : null}
                   <span className={selected.healthy ? styles.ok : styles.bad}>{selected.healthy ? 'Connected' : 'In error'}</span>
                   <span className={selected.usable ? styles.ok : styles.warn}>{selected.usable ? 'usable by the acting identity' : 'not shared with the acting identity'}</span>
-                  {choice.pinned === selected.connection.name ? <span>· chosen by you</span> : selected.connection.name === choice.suggested ? <span>· suggested</span> : null}
+                  {choice.pinned === selected.connection.name ? (
+                    <span>· chosen by you</span>
+                  ) : selected.connection.name === choice.suggested ? (
+                    <span>· suggested</span>
+                  ) : selected.connection.name === choice.current ? (
+                    <span>· in use now</span>
+                  ) : null}
                 </span>
               ) : null}
             </span>

@@ -156,7 +156,11 @@ export function buildGridModel(matrix: Matrix, filters: GridFilters = emptyFilte
     const section: GroupLine = { type: 'group', key: 'group:reference', level: 1, kind: 'reference', label: 'Connection references', detail: plural(refs.length, 'reference'), rowKeys: refs.map(rowKeyOf) };
     lines.push(section);
     const byConnector = new Map<string, typeof refs>();
-    for (const r of refs) byConnector.set(r.connector, [...(byConnector.get(r.connector) ?? []), r]);
+    for (const r of refs) {
+      const group = byConnector.get(r.connector);
+      if (group) group.push(r);
+      else byConnector.set(r.connector, [r]);
+    }
     for (const [connector, group] of byConnector) {
       const first = group[0];
       lines.push({ type: 'group', key: `group:connector:${connector}`, level: 2, kind: 'reference', label: first?.connectorName ?? connector, detail: plural(group.length, 'reference'), rowKeys: group.map(rowKeyOf) });

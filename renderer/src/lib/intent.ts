@@ -173,21 +173,59 @@ export function findingIntent(
 
 /**
  * Every amending fix of a plan folded into its intent (sharing is preferred to switching identity);
- * `count` is how many actually changed it, so 0 means "nothing more a plan can do".
+ * `count` is how many actually changed it, so 0 means "nothing more a plan can do". The same as folding
+ * `applyFix` over the fixes in order, but linear: a select-all plan has thousands of wiring fixes over
+ * an intent of thousands of flows, and copying and comparing whole intents per fix took the dialog tens
+ * of seconds. Wiring fixes (pins, and names added to the selection) are gathered in place and written
+ * once; the other kinds touch nothing of the wiring and are few.
  */
 export function applyAllFixes(intent: Intent, plan: Plan): { intent: Intent; count: number } {
   let next = intent;
   let count = 0;
+  const lower = (s: string): string => s.toLowerCase();
+  // The wiring being gathered: null until a wiring fix changes something.
+  let wire: { select: WireSelect; pinned: Record<string, Record<string, string>> } | null = null;
+  let selected: Set<string> | null = null;
+  const activating = new Set(Array.isArray(intent.activate) ? intent.activate.map(lower) : []);
   for (const step of plan.steps) {
     if (step.verdict.outcome === 'will-succeed') continue;
     for (const fix of step.verdict.fixes) {
       if (fix.kind === 'use-identity' && step.verdict.fixes.some((f) => f.kind === 'share')) continue;
-      const amended = applyFix(next, step, fix);
-      if (amended && JSON.stringify(amended) !== JSON.stringify(next)) {
-        next = amended;
-        count += 1;
+      if (fix.kind === 'wire') {
+        const { logicalName, connectionName } = fix;
+        if (!connectionName || !logicalName) continue;
+        if (!wire) {
+          // Without wiring in the intent, wire only the fixed references (not everything that needs it).
+          const from = intent.wire ?? { select: [] };
+          wire = { select: Array.isArray(from.select) ? [...from.select] : from.select, pinned: Object.fromEntries(Object.entries(from.pinned ?? {}).map(([env, pins]) => [env, { ...pins }])) };
+          selected = new Set(Array.isArray(wire.select) ? wire.select.map(lower) : []);
+        }
+        const pins = (wire.pinned[step.environmentId] ??= {});
+        let changed = false;
+        if (pins[logicalName] !== connectionName) {
+          pins[logicalName] = connectionName;
+          changed = true;
+        }
+        if (Array.isArray(wire.select) && !selected?.has(lower(logicalName))) {
+          wire.select.push(logicalName);
+          selected?.add(lower(logicalName));
+          changed = true;
+        }
+        if (changed) count += 1;
+        continue;
       }
+      if (fix.kind === 'activate-first' && (!fix.flowId || next.activate === 'all' || activating.has(lower(fix.flowId)))) continue;
+      if (fix.kind === 'use-identity' && (!fix.strategy || strategyIn(next, step.environmentId) === fix.strategy)) continue;
+      if (fix.kind === 'share' && next.share) continue;
+      const amended = applyFix(next, step, fix);
+      if (!amended) continue;
+      next = amended;
+      count += 1;
+      if (fix.kind === 'activate-first' && fix.flowId) activating.add(lower(fix.flowId));
     }
   }
+  if (wire) next = { ...next, wire: Object.keys(wire.pinned).length ? { select: wire.select, pinned: wire.pinned } : { select: wire.select } };
   return { intent: next, count };
 }
+
+type WireSelect = NonNullable<Intent['wire']>['select'];

@@ -170,3 +170,27 @@ export function fixLabel(fix: Fix, step: PlanStep, names: Names): string {
       return `Repair connection ${names.connection(step.environmentId, fix.connectionName ?? null)} in the maker portal`;
   }
 }
+
+/** What a set of fixes does, in a few words: the "Changes you made" line of "Apply all suggested fixes". */
+export function fixesGist(fixes: readonly Fix[]): string {
+  const wired = new Set<string>();
+  const first = new Set<string>();
+  const parts: string[] = [];
+  for (const fix of fixes) {
+    if (fix.kind === 'wire' && fix.logicalName) wired.add(fix.logicalName.toLowerCase());
+    else if (fix.kind === 'activate-first') first.add(fix.flowName ?? fix.flowId ?? 'a child flow');
+  }
+  if (wired.size) parts.push(`wire ${wired.size === 1 ? 'a reference' : `${wired.size} references`} to the suggested ${wired.size === 1 ? 'connection' : 'connections'}`);
+  if (first.size) parts.push(`turn on ${[...first].join(', ')} first`);
+  if (fixes.some((f) => f.kind === 'share')) parts.push('share the connections each step needs with the identity that acts');
+  for (const strategy of new Set(fixes.flatMap((f) => (f.kind === 'use-identity' && f.strategy ? [f.strategy] : [])))) parts.push(`act as ${STRATEGY_NAMES[strategy].toLowerCase()}`);
+  return parts.join('; ');
+}
+
+/**
+ * The same step in two plans of one intent (before and after an amendment): environment, kind and
+ * target. Step ids are not kept across planning, so they cannot say it.
+ */
+export function stepKey(step: Pick<PlanStep, 'environmentId' | 'kind' | 'target'>): string {
+  return `${step.environmentId.toLowerCase()}|${step.kind}|${JSON.stringify(step.target)}`;
+}

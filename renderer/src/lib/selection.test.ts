@@ -118,4 +118,26 @@ describe('selection model', () => {
     expect(summary.references).toEqual([]);
     expect(summary.environmentIds).toEqual(envs);
   });
+
+  it('summarises a large selection the same whichever way it counts, stale keys included', () => {
+    const big = makeScan({ environments: 6, references: 20, flows: 40, variables: 5, seed: 3 });
+    const full = buildGridModel(big.matrix);
+    const all = [...selectAll(initialSelection, full).selected];
+    // The reference: one key at a time (what summarize does for small selections).
+    const bySplitting = (selected: ReadonlySet<string>) => {
+      const rowKeys = new Set([...selected].map((k) => k.split(cellKey('', ''))[0]));
+      const envIds = new Set([...selected].map((k) => k.split(cellKey('', ''))[1]));
+      const kinds = (kind: string) => full.rows.filter((r) => r.kind === kind && rowKeys.has(r.key)).map((r) => r.row);
+      return { count: selected.size, environmentIds: full.columns.map((c) => c.environmentId).filter((id) => envIds.has(id)), references: kinds('reference'), flows: kinds('flow'), envVars: kinds('envvar') };
+    };
+    for (const pick of [() => true, (i: number) => i % 3 === 0, (i: number) => i % 7 < 2]) {
+      const selected = new Set(all.filter((_, i) => pick(i)));
+      expect(summarize(selected, full)).toEqual(bySplitting(selected));
+    }
+    // A key the model no longer shows (not yet pruned) still counts its environment.
+    const stale = new Set([...all, cellKey('flow:gone', 'env-gone')]);
+    expect(summarize(stale, full).environmentIds).toContain('env-gone');
+    expect(summarize(stale, full).environmentIds).toHaveLength(full.columns.length + 1);
+    expect(summarize(stale, full).count).toBe(all.length + 1);
+  });
 });

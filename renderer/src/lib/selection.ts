@@ -77,13 +77,28 @@ function rectangle(model: GridModel, a: Pos, b: Pos): string[] {
   return keys;
 }
 
+/**
+ * Every shown cell's key, by row (model.rows order) and column, made once per model: select-all and
+ * the checks over a large selection then look up the same strings (their hashes cached) instead of
+ * concatenating 40,000 new ones each time.
+ */
+const keyTables = new WeakMap<GridModel, string[][]>();
+export function cellKeysOf(model: GridModel): string[][] {
+  let table = keyTables.get(model);
+  if (!table) {
+    table = model.rows.map((r) => model.columns.map((c) => cellKey(r.key, c.environmentId)));
+    keyTables.set(model, table);
+  }
+  return table;
+}
+
 const rowCells = (model: GridModel, rowKey: string): string[] => model.columns.map((c) => cellKey(rowKey, c.environmentId));
 const columnCells = (model: GridModel, envId: string): string[] => model.rows.map((r) => cellKey(r.key, envId));
 const groupCells = (model: GridModel, groupKey: string): string[] => {
   const line = model.lines[model.lineIndexByKey.get(groupKey) ?? -1];
   return line?.type === 'group' ? line.rowKeys.flatMap((k) => rowCells(model, k)) : [];
 };
-export const allCells = (model: GridModel): string[] => model.rows.flatMap((r) => rowCells(model, r.key));
+export const allCells = (model: GridModel): string[] => cellKeysOf(model).flat();
 
 /** Adds the keys, or removes them all when every one is already selected. */
 function toggle(selected: ReadonlySet<string>, keys: readonly string[]): Set<string> {
@@ -260,6 +275,10 @@ export interface SelectionSummary {
 
 /** What the selection covers: its environments (in column order) and its components per kind. */
 export function summarize(selected: ReadonlySet<string>, model: GridModel): SelectionSummary {
+  if (selected.size > model.columns.length) {
+    const fast = summarizeShown(selected, model);
+    if (fast) return fast;
+  }
   const envOrder = new Map(model.columns.map((c, i) => [c.environmentId, i]));
   const envs = new Set<string>();
   const rows = new Set<string>();
@@ -279,4 +298,36 @@ export function summarize(selected: ReadonlySet<string>, model: GridModel): Sele
     else envVars.push(row);
   }
   return { count: selected.size, environmentIds: [...envs].sort((a, b) => (envOrder.get(a) ?? 0) - (envOrder.get(b) ?? 0)), references, flows, envVars };
+}
+
+/**
+ * summarize() for a large selection: walks the shown cells (keys made once per model) instead of
+ * splitting every selected key. Null when some selected key is not a shown cell (a selection not yet
+ * pruned after a refresh), where only splitting the keys says what it covers.
+ */
+function summarizeShown(selected: ReadonlySet<string>, model: GridModel): SelectionSummary | null {
+  const table = cellKeysOf(model);
+  const envHit = model.columns.map(() => false);
+  const references: ReferenceRow[] = [];
+  const flows: FlowRow[] = [];
+  const envVars: EnvVarRow[] = [];
+  let hits = 0;
+  model.rows.forEach((line, r) => {
+    const keys = table[r] ?? [];
+    let any = false;
+    for (let c = 0; c < keys.length; c++) {
+      if (!selected.has(keys[c] as string)) continue;
+      hits += 1;
+      envHit[c] = true;
+      any = true;
+    }
+    if (!any) return;
+    const row = line.row;
+    if (row.kind === 'reference') references.push(row);
+    else if (row.kind === 'flow') flows.push(row);
+    else envVars.push(row);
+  });
+  if (hits !== selected.size) return null;
+  const environmentIds = model.columns.filter((_, c) => envHit[c]).map((c) => c.environmentId);
+  return { count: selected.size, environmentIds, references, flows, envVars };
 }

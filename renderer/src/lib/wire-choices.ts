@@ -24,6 +24,8 @@ export interface WireChoice {
   chosen: string | null;
   suggested: string | null;
   pinned: string | null;
+  /** The connection its references use now, when they all use the same one. */
+  current: string | null;
   options: ConnectionOption[];
 }
 
@@ -59,22 +61,61 @@ const wireGroups = (plan: Plan | null): Map<string, { envId: string; connector: 
   return groups;
 };
 
+/**
+ * References the person selected by hand that the plan leaves alone (already wired to the connection the
+ * main side would suggest): they still get a choice, so Wire on a wired reference can re-wire it.
+ */
+const selectedGroups = (intent: Intent, scan: ScanResult | null): Map<string, { envId: string; connector: string; refs: Map<string, string> }> => {
+  const groups = new Map<string, { envId: string; connector: string; refs: Map<string, string> }>();
+  const select = intent.wire?.select;
+  if (!Array.isArray(select) || !scan) return groups;
+  const wanted = new Set(select.map((s) => s.toLowerCase()));
+  for (const row of scan.matrix.references) {
+    if (!wanted.has(row.logicalName.toLowerCase())) continue;
+    for (const envId of intent.environmentIds) {
+      const cell = row.cells[envId];
+      // Only references on a connection: one the plan does not wire has nothing to choose from otherwise.
+      if (!cell || cell.state === 'absent' || !cell.connectionId) continue;
+      const key = `${envId}\u0001${row.connector}`;
+      const g = groups.get(key) ?? { envId, connector: row.connector, refs: new Map() };
+      g.refs.set(row.logicalName, row.displayName);
+      groups.set(key, g);
+    }
+  }
+  return groups;
+};
+
+/** The connection all these references use now in one environment, or null when none or several. */
+function currentConnection(scan: ScanResult | null, envId: string, logicalNames: Iterable<string>): string | null {
+  const names = new Set([...logicalNames].map((n) => n.toLowerCase()));
+  const ids = new Set((scan?.matrix.references ?? []).filter((r) => names.has(r.logicalName.toLowerCase())).map((r) => r.cells[envId]?.connectionId ?? null));
+  return ids.size === 1 ? ([...ids][0] ?? null) : null;
+}
+
 /** `first` is the plan of the original intent (its choices are the suggestions); `current` the latest. */
 export function wireChoices(first: Plan | null, current: Plan | null, intent: Intent | null, scan: ScanResult | null): WireChoice[] {
-  if (!intent?.wire) return [];
+  // Choices belong to a plan: none while the first one is being built, or when it could not be.
+  if (!intent?.wire || !current) return [];
   const suggestions = wireGroups(first);
   const now = wireGroups(current);
-  const keys = [...new Set([...suggestions.keys(), ...now.keys()])];
-  const envNames = new Map([...(current?.environments ?? []), ...(first?.environments ?? [])].map((e) => [e.id, e.displayName]));
+  const selected = selectedGroups(intent, scan);
+  const keys = [...new Set([...suggestions.keys(), ...now.keys(), ...selected.keys()])];
+  const envNames = new Map([
+    ...(scan?.matrix.columns ?? []).map((c) => [c.environmentId, c.displayName] as const),
+    ...[...current.environments, ...(first?.environments ?? [])].map((e) => [e.id, e.displayName] as const),
+  ]);
   const envOrder = new Map(intent.environmentIds.map((id, i) => [id, i]));
   return keys
     .map((key): WireChoice => {
       const s = suggestions.get(key);
       const n = now.get(key);
-      const base = (n ?? s) as NonNullable<typeof n>;
-      const refs = new Map([...(s?.refs ?? []), ...(n?.refs ?? [])]);
+      const picked = selected.get(key);
+      const base = (n ?? s ?? picked) as NonNullable<typeof picked>;
+      const refs = new Map([...(picked?.refs ?? []), ...(s?.refs ?? []), ...(n?.refs ?? [])]);
       const pinned = intent.wire?.pinned?.[base.envId]?.[base.connector] ?? null;
-      const chosen = n ? (n.afters.size === 1 ? ([...n.afters][0] ?? null) : null) : pinned;
+      const currentNow = currentConnection(scan, base.envId, refs.keys());
+      // No wiring step: the references stay on the connection they use now (or on the one pinned).
+      const chosen = n ? (n.afters.size === 1 ? ([...n.afters][0] ?? null) : null) : (pinned ?? currentNow);
       const suggested = s && s.afters.size === 1 ? ([...s.afters][0] ?? null) : null;
       return {
         envId: base.envId,
@@ -85,6 +126,7 @@ export function wireChoices(first: Plan | null, current: Plan | null, intent: In
         chosen,
         suggested,
         pinned,
+        current: currentNow,
         options: rankOptions((scan?.connections[base.envId] ?? []).filter((c) => c.connector === base.connector), strategyIn(intent, base.envId)),
       };
     })

@@ -37,7 +37,9 @@ export function createStores(client: Client, storage: KeyValueStorage) {
       const c = r.counts;
       const failed = (c?.failed ?? 0) + (c?.conflicts ?? 0);
       const words = `${c?.done ?? 0} done, ${c?.skipped ?? 0} skipped, ${failed} failed${r.cancelled ? ' (cancelled)' : ''}.`;
-      notifications.getState().push(r.error || failed ? 'warning' : 'success', r.error ?? words, `${r.title} finished`);
+      // On the matrix the Results region already says so (and a toast would cover its buttons); the toast
+      // is for the person who went to another screen while the run went on.
+      if (app.getState().screen !== 'matrix') notifications.getState().push(r.error || failed ? 'warning' : 'success', r.error ?? words, `${r.title} finished`);
       void workspace.getState().scanNow();
       void history.getState().load();
       if (audit.getState().status !== 'idle') void audit.getState().load();

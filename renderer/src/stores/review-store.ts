@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../bridge/client';
 import { errorText } from '../bridge/client';
-import { applyAllFixes, applyFix, pinConnection, withIdentity } from '../lib/intent';
+import { applyAllFixes, applyFix, isAmendingFix, pinConnection, withIdentity } from '../lib/intent';
+import { fixesGist } from '../lib/plan-words';
 import type { Fix, Intent, Plan, PlanStep, Strategy } from '../lib/types';
 import type { RunState } from './run-store';
 
@@ -13,6 +14,8 @@ export interface ReviewState {
   plan: Plan | null;
   /** The plan of the intent as first opened: its wiring choices are the suggestions. */
   firstPlan: Plan | null;
+  /** The plan before the latest amendment: the dialog marks the steps it fixed or added. */
+  previousPlan: Plan | null;
   status: 'idle' | 'planning' | 'ready' | 'error';
   error: string | null;
   /** Amendments made so far (fix buttons, pins, identity), newest last: shown so nothing changes silently. */
@@ -29,6 +32,18 @@ export interface ReviewState {
   setIdentity: (envId: string, strategy: Strategy, why: string) => Promise<void>;
   close: () => void;
   run: () => Promise<void>;
+}
+
+/**
+ * The fixes "Apply all" folds in: the amending fixes of the steps that would not succeed (switching
+ * identity is skipped where sharing fixes the step, as applyAllFixes does).
+ */
+function foldedFixes(plan: Plan): Fix[] {
+  return plan.steps.flatMap((step) => {
+    if (step.verdict.outcome === 'will-succeed') return [];
+    const shares = step.verdict.fixes.some((f) => f.kind === 'share');
+    return step.verdict.fixes.filter((fix) => isAmendingFix(fix) && !(shares && fix.kind === 'use-identity'));
+  });
 }
 
 /** The Review plan dialog: intent → `plan:build` → review, amend and re-plan, then Run. */
@@ -51,16 +66,17 @@ export function createReviewStore(client: Client, runs: StoreApi<RunState>) {
       intent: null,
       plan: null,
       firstPlan: null,
+      previousPlan: null,
       status: 'idle',
       error: null,
       amendments: [],
       async openIntent(title, intent) {
-        set({ open: true, title, plan: null, firstPlan: null, amendments: [] });
+        set({ open: true, title, plan: null, firstPlan: null, previousPlan: null, amendments: [] });
         await plan(intent);
       },
       async openPlan(title, load) {
         const mine = ++seq;
-        set({ open: true, title, intent: null, plan: null, firstPlan: null, amendments: [], status: 'planning', error: null });
+        set({ open: true, title, intent: null, plan: null, firstPlan: null, previousPlan: null, amendments: [], status: 'planning', error: null });
         try {
           const built = await load();
           if (mine === seq) set({ plan: built, status: 'ready' });
@@ -72,7 +88,7 @@ export function createReviewStore(client: Client, runs: StoreApi<RunState>) {
         await get().openPlan('Undo', () => client.call('history:undo-plan', { runId }));
       },
       async amend(intent, why) {
-        set({ amendments: [...get().amendments, why] });
+        set({ amendments: [...get().amendments, why], previousPlan: get().plan });
         await plan(intent);
       },
       async applyFix(step, fix, why) {
@@ -85,7 +101,8 @@ export function createReviewStore(client: Client, runs: StoreApi<RunState>) {
         const { intent, plan: current } = get();
         if (!intent || !current) return;
         const folded = applyAllFixes(intent, current);
-        if (folded.count) await get().amend(folded.intent, `Applied ${folded.count} suggested ${folded.count === 1 ? 'fix' : 'fixes'}`);
+        // Say what the fixes do, not only how many: nothing in the plan changes silently.
+        if (folded.count) await get().amend(folded.intent, `Applied ${folded.count} suggested ${folded.count === 1 ? 'fix' : 'fixes'}: ${fixesGist(foldedFixes(current))}`);
       },
       async pin(envId, key, connectionName, why) {
         const intent = get().intent;
@@ -97,7 +114,7 @@ export function createReviewStore(client: Client, runs: StoreApi<RunState>) {
       },
       close() {
         seq++;
-        set({ open: false, status: 'idle', plan: null, firstPlan: null, intent: null, error: null, amendments: [] });
+        set({ open: false, status: 'idle', plan: null, firstPlan: null, previousPlan: null, intent: null, error: null, amendments: [] });
       },
       async run() {
         const { plan: current, intent, title } = get();

@@ -13,6 +13,12 @@ const strategyOf = (intent: Intent, env: string) => (typeof intent.identity === 
 export function demoPlan(scan: ScanResult, intent: Intent, id: string): Plan {
   const steps: PlanStep[] = [];
   const warnings: string[] = [];
+  // Looked up by key, not searched: a select-all plan over 2,000 rows × 20 environments stays linear.
+  const flowsByKey = new Map(scan.matrix.flows.map((f) => [f.key, f]));
+  const refsByName = new Map(scan.matrix.references.map((r) => [r.logicalName, r]));
+  const activateList = Array.isArray(intent.activate) ? new Set(intent.activate) : null;
+  const deactivateList = Array.isArray(intent.deactivate) ? new Set(intent.deactivate) : null;
+  const wireList = Array.isArray(intent.wire?.select) ? new Set(intent.wire.select) : null;
   for (const envId of intent.environmentIds) {
     const column = scan.matrix.columns.find((c) => c.environmentId === envId);
     if (!column) continue;
@@ -25,7 +31,7 @@ export function demoPlan(scan: ScanResult, intent: Intent, id: string): Plan {
       for (const ref of scan.matrix.references) {
         const cell = ref.cells[envId];
         if (!cell || cell.state === 'absent') continue;
-        const chosen = select === 'all' || (select === 'needing' ? ['unwired', 'dangling', 'broken', 'owner-disabled'].includes(cell.state) : select.includes(ref.logicalName));
+        const chosen = select === 'all' || (select === 'needing' ? ['unwired', 'dangling', 'broken', 'owner-disabled'].includes(cell.state) : !!wireList?.has(ref.logicalName));
         if (!chosen) continue;
         const pinned = intent.wire.pinned?.[envId];
         const candidates = (scan.connections[envId] ?? []).filter((c) => c.connector === ref.connector && c.health.kind === 'connected');
@@ -60,7 +66,7 @@ export function demoPlan(scan: ScanResult, intent: Intent, id: string): Plan {
       const flows = scan.matrix.flows.filter((f) => {
         const cell = f.cells[envId];
         if (!cell || cell.state === 'absent' || cell.state === 'on') return false;
-        return list === 'all' ? cell.state === 'off' || cell.state === 'blocked' : list.includes(f.flowId);
+        return list === 'all' ? cell.state === 'off' || cell.state === 'blocked' : !!activateList?.has(f.flowId);
       });
       // Children first.
       flows.sort((a, b) => a.parentIds.length - b.parentIds.length).reverse();
@@ -77,15 +83,15 @@ export function demoPlan(scan: ScanResult, intent: Intent, id: string): Plan {
           const b = reason.blocker;
           if (reason.code === 'blocker' && b?.code === 'reference-unwired' && b.logicalName && !wired.has(b.logicalName)) {
             blockers.push(b);
-            const ref = scan.matrix.references.find((r) => r.logicalName === b.logicalName);
+            const ref = refsByName.get(b.logicalName);
             const suggestion = (scan.connections[envId] ?? []).find((c) => c.connector === ref?.connector && c.health.kind === 'connected');
             fixes.push({ kind: 'wire', referenceId: b.referenceId ?? '', logicalName: b.logicalName, connectionName: suggestion?.name ?? null });
           }
         }
         for (const childKey of flow.childIds) {
-          const child = scan.matrix.flows.find((f) => f.key === childKey);
+          const child = flowsByKey.get(childKey);
           const childCell = child?.cells[envId];
-          if (child && childCell && childCell.state !== 'on' && !activated.has(child.flowId) && !(list !== 'all' && list.includes(child.flowId))) {
+          if (child && childCell && childCell.state !== 'on' && !activated.has(child.flowId) && !activateList?.has(child.flowId)) {
             blockers.push({ code: 'child-off', childId: child.flowId, childName: child.displayName, certain: false });
             fixes.push({ kind: 'activate-first', flowId: child.flowId, flowName: child.displayName });
           }
@@ -111,7 +117,7 @@ export function demoPlan(scan: ScanResult, intent: Intent, id: string): Plan {
       const list = intent.deactivate;
       for (const flow of scan.matrix.flows) {
         const cell = flow.cells[envId];
-        if (cell?.state !== 'on' || (list !== 'all' && !list.includes(flow.flowId))) continue;
+        if (cell?.state !== 'on' || (list !== 'all' && !deactivateList?.has(flow.flowId))) continue;
         steps.push({
           id: `${envId}:deactivate:${flow.key}`,
           environmentId: envId,

@@ -30,7 +30,15 @@ import { useSlice } from '../../stores/context';
 
 const useStyles = makeStyles({
   filters: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
-  search: { width: '260px' },
+  search: { width: '220px' },
+  // Narrower than Fluent's default, so the filters and the count share one line on a laptop.
+  dropdown: { minWidth: '190px', width: '190px' },
+  // …while their lists keep room for the longer kind names on one line.
+  listbox: { minWidth: '300px' },
+  // One line, cut with an ellipsis: a long kind name must not grow the bar.
+  dropdownButton: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+  // Room between findings: each has a message and a fix line.
+  cell: { paddingTop: '8px', paddingBottom: '8px' },
   severity: { display: 'inline-flex', alignItems: 'center', gap: '6px', fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' },
   error: { color: tokens.colorStatusDangerForeground1 },
   warning: { color: tokens.colorStatusWarningForeground2 },
@@ -47,6 +55,9 @@ const SEVERITY: Record<Severity, { label: string; plural: string; icon: ReactEle
   warning: { label: 'Warning', plural: 'Warnings', icon: <Warning16Filled /> },
   info: { label: 'Info', plural: 'Info', icon: <Info16Filled /> },
 };
+
+/** A multi-select's value on one line: the one chosen, or how many ("2 kinds"); the list is open for details. */
+const chosenWords = (labels: readonly string[], many: string): string => (labels.length > 1 ? `${labels.length} ${many}` : (labels[0] ?? ''));
 
 export function AuditScreen() {
   const styles = useStyles();
@@ -124,11 +135,14 @@ export function AuditScreen() {
         })}
         <Dropdown
           size="small"
+          className={styles.dropdown}
+          listbox={{ className: styles.listbox }}
+          button={{ className: styles.dropdownButton }}
           multiselect
           placeholder="All environments"
           aria-label="Environment"
           selectedOptions={filters.environmentIds}
-          value={filters.environmentIds.map((id) => environments.find(([e]) => e === id)?.[1] ?? id).join(', ')}
+          value={chosenWords(filters.environmentIds.map((id) => environments.find(([e]) => e === id)?.[1] ?? id), 'environments')}
           onOptionSelect={(_, d) => setFilters({ environmentIds: d.selectedOptions })}
         >
           {environments.map(([id, name]) => (
@@ -139,11 +153,14 @@ export function AuditScreen() {
         </Dropdown>
         <Dropdown
           size="small"
+          className={styles.dropdown}
+          listbox={{ className: styles.listbox }}
+          button={{ className: styles.dropdownButton }}
           multiselect
           placeholder="All kinds"
           aria-label="Kind"
           selectedOptions={filters.kinds}
-          value={filters.kinds.map((k) => FINDING_KIND_LABEL[k as FindingKind] ?? k).join(', ')}
+          value={chosenWords(filters.kinds.map((k) => FINDING_KIND_LABEL[k as FindingKind] ?? k), 'kinds')}
           onOptionSelect={(_, d) => setFilters({ kinds: d.selectedOptions })}
         >
           {kinds.map((k) => (
@@ -188,18 +205,18 @@ export function AuditScreen() {
                 const planned = findingIntent(f, identity);
                 return (
                   <TableRow key={`${f.kind}:${f.environmentId}:${f.item}:${i}`}>
-                    <TableCell>
+                    <TableCell className={styles.cell}>
                       <span className={mergeClasses(styles.severity, styles[f.severity])}>
                         {SEVERITY[f.severity].icon}
                         {SEVERITY[f.severity].label}
                       </span>
                     </TableCell>
-                    <TableCell>{f.environmentName}</TableCell>
-                    <TableCell>
+                    <TableCell className={styles.cell}>{f.environmentName}</TableCell>
+                    <TableCell className={styles.cell}>
                       <div>{f.itemName || '—'}</div>
                       <div className={styles.kind}>{FINDING_KIND_LABEL[f.kind as FindingKind] ?? f.kind}</div>
                     </TableCell>
-                    <TableCell>
+                    <TableCell className={styles.cell}>
                       <div className={styles.message}>{f.message}</div>
                       <div className={styles.fixText}>{f.fix}</div>
                     </TableCell>

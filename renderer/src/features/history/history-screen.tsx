@@ -15,8 +15,8 @@ import { ArrowClockwise20Regular, ArrowUndo20Regular, History20Regular } from '@
 import { useEffect, useMemo } from 'react';
 import { Card, Page } from '../../components/page';
 import { EmptyState, ErrorBar, LoadingState } from '../../components/states';
-import { namesFrom, STEP_KIND_LABEL, stepTarget } from '../../lib/plan-words';
-import type { RunListing, StepResult } from '../../lib/types';
+import { namesFrom, STEP_KIND_LABEL, stepChange, stepTarget } from '../../lib/plan-words';
+import type { Plan, RunListing, StepResult } from '../../lib/types';
 import { useSlice } from '../../stores/context';
 
 const useStyles = makeStyles({
@@ -51,7 +51,24 @@ const useStyles = makeStyles({
   detailHead: { display: 'flex', alignItems: 'center', gap: '12px', marginBottom: '12px', flexWrap: 'wrap' },
   detailTitle: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold, flex: 1 },
   error: { color: tokens.colorStatusDangerForeground1, fontSize: tokens.fontSizeBase200 },
+  detailWho: { flexBasis: '100%', margin: '-8px 0 0', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+  // Connection names are long and unbroken (an address): they wrap anywhere rather than run into the next column.
+  change: { display: 'flex', flexDirection: 'column', fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
+  before: { textDecorationLine: 'line-through', textDecorationColor: tokens.colorNeutralForeground4, color: tokens.colorNeutralForeground3 },
+  after: { fontWeight: tokens.fontWeightSemibold },
+  table: { tableLayout: 'fixed' },
 });
+
+/** Undo runs carry the plan id `undo-<run id>` (electron/engine/apply/undo.ts): say so in the list. */
+const isUndo = (planId: string): boolean => planId.startsWith('undo-');
+
+/** What a run did, from its plan: "Undo", or its step kinds with counts ("Wire 9 · Turn on 16"). */
+function runWhat(plan: Plan): string {
+  if (isUndo(plan.id)) return 'Undo';
+  const counts = new Map<string, number>();
+  for (const step of plan.steps) counts.set(STEP_KIND_LABEL[step.kind], (counts.get(STEP_KIND_LABEL[step.kind]) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} ${n}`).join(' · ') || 'No steps';
+}
 
 const when = (iso: string): string => {
   const d = new Date(iso);
@@ -76,6 +93,8 @@ export function HistoryScreen() {
   const detail = useSlice('history', (s) => s.detail);
   const detailStatus = useSlice('history', (s) => s.detailStatus);
   const detailError = useSlice('history', (s) => s.detailError);
+  // One environment: named in the heading, so its column would only repeat it and squeeze before → after.
+  const manyEnvironments = (detail?.plan.environments.length ?? 0) > 1;
   const load = useSlice('history', (s) => s.load);
   const select = useSlice('history', (s) => s.select);
   const openUndo = useSlice('review', (s) => s.openUndo);
@@ -120,6 +139,7 @@ export function HistoryScreen() {
                         {statusBadge(run)}
                       </span>
                       <span className={styles.muted}>
+                        {isUndo(run.planId) ? 'Undo of an earlier run · ' : ''}
                         {run.solution} · {run.environments.join(', ')}
                       </span>
                       <span className={styles.runBottom}>
@@ -150,24 +170,29 @@ export function HistoryScreen() {
             <>
               <div className={styles.detailHead}>
                 <h2 className={styles.detailTitle}>
-                  {detail.listing.solution} · {when(detail.listing.startedAt)}
+                  {runWhat(detail.plan)} · {detail.listing.solution} · {when(detail.listing.startedAt)}
                 </h2>
                 <Button icon={<ArrowUndo20Regular />} disabled={busy || !detail.results.some((r) => r.status === 'done')} onClick={() => void openUndo(detail.listing.runId)}>
                   Undo
                 </Button>
+                <p className={styles.detailWho}>
+                  by {detail.listing.who.account} · {detail.plan.environments.map((e) => e.displayName).join(', ')}
+                </p>
               </div>
-              <Table aria-label="Steps of the run" size="small">
+              <Table aria-label="Steps of the run" size="small" className={styles.table}>
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell style={{ width: 100 }}>Result</TableHeaderCell>
-                    <TableHeaderCell style={{ width: 90 }}>Action</TableHeaderCell>
-                    <TableHeaderCell>Item</TableHeaderCell>
-                    <TableHeaderCell>Environment</TableHeaderCell>
+                    <TableHeaderCell style={{ width: 84 }}>Result</TableHeaderCell>
+                    <TableHeaderCell style={{ width: 76 }}>Action</TableHeaderCell>
+                    <TableHeaderCell style={{ width: '34%' }}>Item</TableHeaderCell>
+                    <TableHeaderCell>Before → after</TableHeaderCell>
+                    {manyEnvironments ? <TableHeaderCell style={{ width: 130 }}>Environment</TableHeaderCell> : null}
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {detail.plan.steps.map((step) => {
                     const r = detail.results.find((x) => x.stepId === step.id);
+                    const change = stepChange(step, names);
                     return (
                       <TableRow key={step.id}>
                         <TableCell>
@@ -178,7 +203,13 @@ export function HistoryScreen() {
                           {stepTarget(step, names)}
                           {r?.error ? <div className={styles.error}>{r.error.message}</div> : r?.reason ? <div className={styles.muted}>{r.reason}</div> : null}
                         </TableCell>
-                        <TableCell>{detail.plan.environments.find((e) => e.id === step.environmentId)?.displayName ?? step.environmentId}</TableCell>
+                        <TableCell>
+                          <span className={styles.change}>
+                            <span className={styles.before}>{change.before}</span>
+                            <span className={styles.after}>→ {change.after}</span>
+                          </span>
+                        </TableCell>
+                        {manyEnvironments ? <TableCell>{detail.plan.environments.find((e) => e.id === step.environmentId)?.displayName ?? step.environmentId}</TableCell> : null}
                       </TableRow>
                     );
                   })}

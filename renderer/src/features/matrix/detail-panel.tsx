@@ -72,19 +72,23 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Legend() {
+/** What each state means, for the kinds of rows the matrix shows (all three before a scan). */
+function Legend({ model }: { model: GridModel | null }) {
   const styles = useStyles();
-  const groups: [string, readonly CellState[]][] = [
-    ['Connection references', REFERENCE_STATES],
-    ['Flows', FLOW_STATES.filter((s) => s !== 'absent')],
-    ['Environment variables', ENVVAR_STATES.filter((s) => s !== 'absent')],
-  ];
+  const shown = model ? new Set(model.rows.map((r) => r.kind)) : null;
+  const groups = (
+    [
+      ['reference', 'Connection references', REFERENCE_STATES],
+      ['flow', 'Flows', FLOW_STATES.filter((s) => s !== 'absent')],
+      ['envvar', 'Environment variables', ENVVAR_STATES.filter((s) => s !== 'absent')],
+    ] as const
+  ).filter(([kind]) => !shown || shown.size === 0 || shown.has(kind));
   return (
     <>
       <p className={styles.meaning}>
         Click a cell to see why it is in its state. Ctrl-click adds cells, Shift-click selects a range; a row or column header selects the whole row or environment. From the keyboard: arrows move, Space selects, Shift+arrows extend, Ctrl+A selects all, Enter opens details.
       </p>
-      {groups.map(([title, states]) => (
+      {groups.map(([, title, states]) => (
         <Section key={title} title={title}>
           <div className={styles.legendGroup}>
             {states.map((s) => (
@@ -325,7 +329,7 @@ export function DetailPanel({ model }: { model: GridModel | null }) {
   };
 
   let body: ReactNode;
-  if (!model) body = <Legend />;
+  if (!model) body = <Legend model={null} />;
   else if (line?.type === 'row' && column) {
     const row = line.row;
     const act = (kind: ActionKind): void => {
@@ -368,7 +372,7 @@ export function DetailPanel({ model }: { model: GridModel | null }) {
         <p className={styles.meaning}>Click the header, or press Space on it, to select every row in it across all environments.</p>
       </>
     );
-  } else body = <Legend />;
+  } else body = <Legend model={model} />;
 
   return (
     <aside className={styles.panel} aria-label="Details">

@@ -137,6 +137,9 @@ describe('the Review plan dialog', () => {
     await waitFor(() => expect(intents).toHaveLength(2));
     expect(intents[1]?.wire?.pinned?.[ENV]?.contoso_sql).toBe('conn-1-5-0');
     expect(intents[1]?.wire?.select).toEqual(['contoso_sql']);
+    // The step the fix fixed says so; the others are unchanged.
+    expect(await within(dialog).findByRole('listitem', { name: 'Turn on Daily SQL sync: Will succeed, fixed by your change' })).toBeTruthy();
+    expect(within(dialog).getByRole('listitem', { name: 'Turn on Approval sync: Will fail' })).toBeTruthy();
 
     // activate-first → add the child
     await user.click(await within(dialog).findByRole('button', { name: 'Turn on Order sync (child) first' }));
@@ -167,6 +170,33 @@ describe('the Review plan dialog', () => {
     expect(bridge.calls.find((c) => c.channel === 'run:start')?.input).toEqual({ planId: 'plan-6' });
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Review plan' })).toBeNull());
     expect(screen.getByRole('region', { name: 'Results' })).toBeTruthy();
+  });
+
+  it('applies every suggested fix at once and says, in words, what that did', async () => {
+    const user = userEvent.setup();
+    const intents: Intent[] = [];
+    renderApp({
+      handlers: {
+        'plan:build': ({ intent }) => {
+          intents.push(intent);
+          return planFor(intent, intents.length);
+        },
+      },
+    });
+    const grid = await screen.findByRole('grid', { name: 'Solution matrix' });
+    await within(grid).findAllByRole('gridcell');
+    await user.click(within(grid).getByRole('columnheader', { name: 'Contoso Test' }));
+    await user.click(screen.getByRole('button', { name: 'Activate' }));
+    const dialog = await reviewDialog();
+    await user.click(await within(dialog).findByRole('button', { name: 'Apply 3 suggested fixes' }, { timeout: 5000 }));
+    await waitFor(() => expect(intents).toHaveLength(2));
+    expect(intents[1]).toMatchObject({ share: true, activate: expect.arrayContaining([CHILD]) as unknown, wire: { select: ['contoso_sql'], pinned: { [ENV]: { contoso_sql: 'conn-1-5-0' } } } });
+    const changes = await within(dialog).findByRole('region', { name: 'Changes you made' });
+    expect(changes.textContent).toContain(
+      'Applied 3 suggested fixes: wire a reference to the suggested connection; turn on Order sync (child) first; share the connections each step needs with the identity that acts',
+    );
+    await waitFor(() => expect(within(dialog).queryAllByText('Will fail')).toHaveLength(0));
+    expect(within(dialog).getAllByRole('listitem', { name: /: Will succeed, fixed by your change$/ })).toHaveLength(3);
   });
 
   it('shows a plan that cannot be built as an error with a way to plan again', async () => {

@@ -52,6 +52,7 @@ export function ReviewPlanDialog() {
   const intent = useSlice('review', (s) => s.intent);
   const plan = useSlice('review', (s) => s.plan);
   const firstPlan = useSlice('review', (s) => s.firstPlan);
+  const previousPlan = useSlice('review', (s) => s.previousPlan);
   const status = useSlice('review', (s) => s.status);
   const error = useSlice('review', (s) => s.error);
   const amendments = useSlice('review', (s) => s.amendments);
@@ -166,13 +167,20 @@ export function ReviewPlanDialog() {
                   <h3 className={styles.sectionTitle}>Steps</h3>
                   <Switch label="Only steps that may fail" checked={onlyProblems} onChange={(_, d) => setOnlyProblems(d.checked)} />
                 </div>
-                {plan.steps.length === 0 ? <p>Nothing to do: everything selected is already in the wanted state.</p> : null}
+                {plan.steps.length === 0 ? (
+                  <p>
+                    {choices.length
+                      ? 'Nothing to do yet: the selected references already use these connections. Choose another connection above to re-wire them.'
+                      : 'Nothing to do: everything selected is already in the wanted state.'}
+                  </p>
+                ) : null}
                 <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
                   <PlanView
                     plan={plan}
                     names={names}
                     busy={planning}
                     onlyProblems={onlyProblems}
+                    previous={previousPlan}
                     onFix={
                       intent
                         ? (step, fix, label) => {

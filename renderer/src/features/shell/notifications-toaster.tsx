@@ -21,5 +21,7 @@ export function NotificationsToaster() {
       );
     }
   }, [notices, dispatchToast]);
-  return <Toaster toasterId={toasterId} position="bottom-end" pauseOnHover pauseOnWindowBlur />;
+  // Top right, below the header: at the bottom a toast would cover the Results region's buttons
+  // (Retry failed, Cancel) just when a run finishes.
+  return <Toaster toasterId={toasterId} position="top-end" offset={{ vertical: 60, horizontal: 16 }} pauseOnHover pauseOnWindowBlur />;
 }
