@@ -26,6 +26,7 @@ export default defineConfig({
     {
       name: 'web',
       grepInvert: /@electron/,
+      testIgnore: ['**/security-sweep.spec.ts'],
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -33,6 +34,12 @@ export default defineConfig({
           args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
         },
       },
+    },
+    {
+      // After every web spec: no token or secret in what the hosts logged, wrote or sent (e2e/security-sweep.spec.ts).
+      name: 'sweep',
+      testMatch: '**/security-sweep.spec.ts',
+      dependencies: ['web'],
     },
     {
       // The real app through Playwright's _electron (e2e/electron-*.spec.ts, tagged @electron). Each spec

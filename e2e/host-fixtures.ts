@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TRAFFIC_ENV } from '../electron/host/traffic-recorder';
+import { DATA_FOLDER, HOST_LOG_FILE, KNOWN_SECRETS_FILE, sweepFolderFor, TRAFFIC_FILE } from './support/sweep-folder';
 
 /**
  * Starts `npm run host` as the person would (the real app services, here forced to the demo tenant
@@ -14,6 +16,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Where the host's demo sandbox listens, and its control key (written by the host when asked: see startHost). */
+export interface SandboxControl {
+  baseUrl: string;
+  controlKey: string;
+  caCertPem: string;
+}
+
 export interface RunningHost {
   url: string;
   origin: string;
@@ -21,6 +30,8 @@ export interface RunningHost {
   secret: string;
   /** True when the placeholder page stands in for the renderer. */
   placeholder: boolean;
+  /** The demo sandbox's control API; null unless startHost was asked for it. */
+  sandbox: SandboxControl | null;
   stderr(): string;
   stop(): Promise<number | null>;
 }
@@ -74,8 +85,18 @@ export function usePlaceholderRenderer(): boolean {
   return process.env['PATCHBAY_E2E_RENDERER'] === 'placeholder' || !existsSync(join(root, 'renderer', 'vite.config.ts'));
 }
 
-export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+export interface StartHostOptions {
+  /**
+   * Also hand the test the demo sandbox's control API (to simulate a pipeline deployment, say): the host
+   * writes it to a file in the throwaway data folder (PATCHBAY_E2E_SANDBOX_CONTROL, electron/services/
+   * demo.ts), so the control key never goes through stdout or the logs.
+   */
+  sandboxControl?: boolean;
+}
+
+export async function startHost(extraArgs: string[] = [], options: StartHostOptions = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'patchbay-e2e-host-'));
+  const controlFile = join(dataDir, 'sandbox-control.json');
   const placeholder = usePlaceholderRenderer();
   const placeholderDir = join(dataDir, 'placeholder-renderer');
   if (placeholder) {
@@ -83,7 +104,14 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
     await writePlaceholder(placeholderDir);
   }
   const args = ['--import', 'tsx', join('electron', 'host', 'cli.ts'), '--no-open', '--sandbox', '--data-dir', dataDir, ...(placeholder ? ['--renderer-dir', placeholderDir] : []), ...extraArgs];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // What the security sweep scans after the run (e2e/security-sweep.spec.ts): all contract traffic, the log, the data files.
+  const sweepDir = sweepFolderFor(basename(dataDir));
+  await mkdir(sweepDir, { recursive: true });
+  // Debug logs: the most the host ever writes, so the sweep sees the most.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATCHBAY_LOG_LEVEL: 'debug', [TRAFFIC_ENV]: join(sweepDir, TRAFFIC_FILE) };
+  if (options.sandboxControl) env['PATCHBAY_E2E_SANDBOX_CONTROL'] = controlFile;
+  else delete env['PATCHBAY_E2E_SANDBOX_CONTROL'];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -102,18 +130,45 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
   }
   const url = out.split('\n')[0] ?? '';
   const parsed = new URL(url);
+  // The demo starts (and writes the file) before the host listens, so it is there once the URL is. The
+  // test keeps it in memory; the file goes at once, so no copy of the control key outlives this line.
+  let sandbox: SandboxControl | null = null;
+  if (options.sandboxControl) {
+    sandbox = JSON.parse(await readFile(controlFile, 'utf8')) as SandboxControl;
+    await rm(controlFile, { force: true });
+  }
   return {
     url,
     origin: parsed.origin,
     port: Number(parsed.port),
     secret: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
     placeholder,
+    sandbox,
     stderr: () => err,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
+      const secret = new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '';
+      await leaveForSweep(dataDir, sweepDir, err, [secret, ...(sandbox ? [sandbox.controlKey] : [])]);
       await rm(dataDir, { recursive: true, force: true });
       return code;
     },
   };
+}
+
+/** Folders of the data dir that are not the app's own output: the simulated cloud's state (its keys and client secrets, by design) and test scaffolding. */
+const NOT_SWEPT = new Set(['demo', 'placeholder-renderer', 'web-host-browser']);
+
+/** The demo sandbox's client secrets, from its state file: what must never leave the sandbox. */
+async function sandboxSecrets(dataDir: string): Promise<string[]> {
+  const state = JSON.parse(await readFile(join(dataDir, 'demo', 'sandbox-state.json'), 'utf8').catch(() => '{}')) as { apps?: { secrets?: { value?: unknown }[] }[] };
+  return (state.apps ?? []).flatMap((app) => (app.secrets ?? []).flatMap((s) => (typeof s.value === 'string' ? [s.value] : [])));
+}
+
+/** Copies what the host logged and wrote, and the secrets it knew, to its sweep folder. */
+async function leaveForSweep(dataDir: string, sweepDir: string, log: string, secrets: string[]): Promise<void> {
+  await writeFile(join(sweepDir, HOST_LOG_FILE), log);
+  await cp(dataDir, join(sweepDir, DATA_FOLDER), { recursive: true, filter: (source) => !NOT_SWEPT.has(relative(dataDir, source).split(sep)[0] ?? '') });
+  const known = [...secrets, ...(await sandboxSecrets(dataDir))].filter((s) => s.length > 0);
+  await writeFile(join(sweepDir, KNOWN_SECRETS_FILE), JSON.stringify(known), { mode: 0o600 });
 }
