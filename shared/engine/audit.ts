@@ -1,5 +1,6 @@
 import type { Blocker } from './rules';
 import { deriveMatrix, type Matrix, type MatrixOptions } from './matrix';
+import { namesFromSnapshot, RAW_NAMES, type NameLookup } from './names';
 import type { EnvironmentSnapshot } from './snapshot';
 
 /**
@@ -52,25 +53,29 @@ const severities: Record<FindingKind, Severity> = {
   'scan-problem': 'warning',
 };
 
-/** One line per blocker, in words a release manager can act on. */
-export function describeBlocker(blocker: Blocker, names: (objectId: string) => string = (id) => id): string {
+/**
+ * One line per blocker, in words a release manager can act on: things by their display names (from
+ * `names`; ids as they are without it). A dangling connection id is kept in parentheses: no name exists
+ * for it, and it is what to search for.
+ */
+export function describeBlocker(blocker: Blocker, names: NameLookup = RAW_NAMES): string {
   switch (blocker.code) {
     case 'definition-unreadable':
       return `its definition cannot be read (${blocker.message})`;
     case 'reference-missing':
-      return `it uses connection reference ${blocker.logicalName}, which is not in this environment`;
+      return `it uses connection reference ${names.reference(blocker.logicalName)}, which is not in this environment`;
     case 'reference-unwired':
-      return `connection reference ${blocker.logicalName} has no connection`;
+      return `connection reference ${names.reference(blocker.logicalName)} has no connection`;
     case 'reference-dangling':
-      return `connection reference ${blocker.logicalName} points at connection ${blocker.connectionId}, which does not exist here`;
+      return `connection reference ${names.reference(blocker.logicalName)} points at a connection that does not exist here (${blocker.connectionId})`;
     case 'connection-broken':
-      return `connection ${blocker.connectionName} (for ${blocker.logicalName}) is in error: ${blocker.message}`;
+      return `connection ${names.connection(blocker.connectionName)} (for ${names.reference(blocker.logicalName)}) is in error: ${blocker.message}`;
     case 'connection-not-usable':
-      return `${names(blocker.principalObjectId)} may not use connection ${blocker.connectionName} (owned by ${names(blocker.ownerObjectId)})`;
+      return `${names.principal(blocker.principalObjectId)} may not use connection ${names.connection(blocker.connectionName)} (owned by ${names.principal(blocker.ownerObjectId)})`;
     case 'connection-missing':
-      return `connection ${blocker.connectionName} does not exist here`;
+      return `connection ${names.connection(blocker.connectionName)} does not exist here`;
     case 'cannot-share':
-      return `${names(blocker.principalObjectId)} may not share connection ${blocker.connectionName}`;
+      return `${names.principal(blocker.principalObjectId)} may not share connection ${names.connection(blocker.connectionName)}`;
     case 'child-absent':
       return `it calls child flow ${blocker.childId}, which is not in this environment`;
     case 'child-uses-invoker':
@@ -78,20 +83,26 @@ export function describeBlocker(blocker: Blocker, names: (objectId: string) => s
     case 'child-off':
       return `its child flow ${blocker.childName} is off (turn it on first)`;
     case 'identity-absent':
-      return `${names(blocker.objectId)} has no user in this environment`;
+      return `${names.principal(blocker.objectId)} has no user in this environment`;
     case 'identity-disabled':
-      return `${names(blocker.objectId)} is disabled`;
+      return `${names.principal(blocker.objectId)} is disabled`;
     case 'identity-cannot-write':
-      return `${names(blocker.objectId)} may not change flows or connection references here`;
+      return `${names.principal(blocker.objectId)} may not change flows or connection references here`;
     case 'no-delegate':
-      return `${names(blocker.objectId)} lacks the Delegate privilege, so it cannot act as the connection owner`;
+      return `${names.principal(blocker.objectId)} lacks the Delegate privilege, so it cannot act as the connection owner`;
   }
+}
+
+/** A connection as the maker portal lists it: display name and owner, e.g. "lee.gu@contoso.com (Lee Gu)". */
+function connectionWords(connection: { name: string; displayName: string; owner: { displayName: string } } | null): string {
+  if (!connection) return 'that no longer exists';
+  const name = connection.displayName || connection.name;
+  return connection.owner.displayName && connection.owner.displayName !== name ? `${name} (${connection.owner.displayName})` : name;
 }
 
 export function audit(snapshots: readonly EnvironmentSnapshot[], options: MatrixOptions = {}, matrix: Matrix = deriveMatrix(snapshots, options)): Finding[] {
   const findings: Finding[] = [];
   const envName = new Map(matrix.columns.map((c) => [c.environmentId, c.displayName]));
-  const names = (snapshot: EnvironmentSnapshot | undefined) => (objectId: string) => snapshot?.rights[objectId.toLowerCase()]?.displayName ?? objectId;
   const snapshotOf = new Map(snapshots.map((s) => [s.environment.id, s]));
   const add = (kind: FindingKind, environmentId: string, item: string, itemName: string, message: string, fix: string): void => {
     findings.push({ kind, severity: severities[kind], environmentId, environmentName: envName.get(environmentId) ?? environmentId, item, itemName, message, fix });
@@ -103,13 +114,17 @@ export function audit(snapshots: readonly EnvironmentSnapshot[], options: Matrix
   for (const row of matrix.references) {
     for (const [envId, cell] of Object.entries(row.cells)) {
       const label = `${row.displayName} (${row.connectorName})`;
+      const spnWords = (objectId: string): string => {
+        const name = namesFromSnapshot(snapshotOf.get(envId)).principal(objectId);
+        return name === objectId ? '' : ` (${name})`;
+      };
       if (cell.state === 'unwired') add('unwired', envId, row.logicalName, label, `${label} has no connection.`, 'Wire it to a healthy connection.');
-      if (cell.state === 'dangling') add('dangling', envId, row.logicalName, label, `${label} points at connection ${cell.connectionId ?? ''}, which does not exist in this environment.`, 'Wire it to a connection of this environment.');
-      if (cell.state === 'broken') add('broken', envId, row.logicalName, label, `${label} uses connection ${cell.connection?.name ?? ''}, which is in error: ${cell.connection?.health.kind === 'error' ? cell.connection.health.message : ''}`, 'Repair the connection, or wire another.');
+      if (cell.state === 'dangling') add('dangling', envId, row.logicalName, label, `${label} points at a connection which does not exist in this environment (${cell.connectionId ?? 'no id'}).`, 'Wire it to a connection of this environment.');
+      if (cell.state === 'broken') add('broken', envId, row.logicalName, label, `${label} uses connection ${connectionWords(cell.connection)}, which is in error: ${cell.connection?.health.kind === 'error' ? cell.connection.health.message : ''}`, 'Repair the connection, or wire another.');
       for (const reason of cell.reasons) {
         if (reason.code === 'owner-disabled') add('owner-disabled', envId, row.logicalName, label, `${label} uses a connection owned by ${reason.ownerName}, whose account is disabled.`, 'Wire it to a connection owned by an active account or service account.');
         if (reason.code === 'not-shared-with-spn') {
-          add('not-shared-with-spn', envId, row.logicalName, label, `${label}: connection ${reason.connectionName} is not shared with the deploying service principal.`, 'Share it with the service principal (Share), or turn flows on as the connection owner.');
+          add('not-shared-with-spn', envId, row.logicalName, label, `${label}: connection ${connectionWords(cell.connection)} is not shared with the deploying service principal${spnWords(reason.spnObjectId)}.`, 'Share it with the service principal (Share), or turn flows on as the connection owner.');
         }
       }
     }
@@ -119,7 +134,7 @@ export function audit(snapshots: readonly EnvironmentSnapshot[], options: Matrix
       if (cell.state === 'off') add('flow-off', envId, row.flowId, row.displayName, `${row.displayName} is off.`, 'Activate it.');
       if (cell.state === 'suspended') add('flow-suspended', envId, row.flowId, row.displayName, `${row.displayName} is suspended by the platform.`, 'Resolve the data policy or licence issue that suspended it.');
       if (cell.state === 'blocked') {
-        const why = cell.reasons.flatMap((r) => (r.code === 'blocker' ? [describeBlocker(r.blocker, names(snapshotOf.get(envId)))] : []));
+        const why = cell.reasons.flatMap((r) => (r.code === 'blocker' ? [describeBlocker(r.blocker, namesFromSnapshot(snapshotOf.get(envId)))] : []));
         add('flow-blocked', envId, row.flowId, row.displayName, `${row.displayName} is off and cannot be turned on: ${why.join('; ')}.`, 'Open its plan: Wire & activate proposes the fixes.');
       }
     }

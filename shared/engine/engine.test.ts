@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudFlow, ConnectionReference } from '../domain/types';
+import { audit } from './audit';
 import { deriveMatrix } from './matrix';
 import { buildPlan, activationOrder, PlanError } from './plan';
 import { preflightActivate, preflightWire } from './preflight';
@@ -205,10 +206,53 @@ describe('plan', () => {
     }
   });
 
+  it('plans the share a wire step needs once its share fix is taken, and activation reuses that share', () => {
+    const s = snapshot({
+      references: [ref('a', 'x', null)],
+      connections: [conn('cx', 'x', OTHER)],
+      flows: [flow('f', [['a', 'x']])],
+    });
+    const base = { solution: 'Sol', environmentIds: ['env'], wire: { select: 'needing' as const }, activate: 'all' as const, identity: 'me' as const };
+    const before = buildPlan([s], { ...base, share: false });
+    const wire = before.steps.find((x) => x.kind === 'wire');
+    expect(wire?.verdict.outcome).toBe('will-fail');
+    expect(wire?.verdict.fixes).toContainEqual({ kind: 'share', connectionName: 'cx', connector: 'x', principalObjectId: ME, role: 'CanView' });
+    // The renderer's fix amends the intent with share: true; the amended plan must carry it out.
+    const after = buildPlan([s], { ...base, share: true });
+    const shareId = `env:share:cx|${ME}`;
+    expect(after.steps.map((x) => x.id)).toEqual([shareId, 'env:wire:a', 'env:activate:f']);
+    expect(after.steps.find((x) => x.kind === 'wire')).toMatchObject({ dependsOn: [shareId], verdict: { outcome: 'will-succeed', fixes: [] } });
+    expect(after.steps.find((x) => x.kind === 'activate')?.dependsOn.sort()).toEqual([shareId, 'env:wire:a'].sort());
+    expect(after.steps.every((x) => x.verdict.outcome === 'will-succeed')).toBe(true);
+  });
+
   it('warns instead of planning when there is no healthy connection to wire to', () => {
     const s = snapshot({ references: [ref('a', 'x', null)], connections: [conn('bad', 'x', OWNER, { health: { kind: 'error', code: 'E', message: 'm' } })] });
     const plan = buildPlan([s], { solution: 'Sol', environmentIds: ['env'], wire: { select: 'needing' }, identity: 'auto', share: false });
     expect(plan.steps).toEqual([]);
     expect(plan.warnings[0]).toContain('no healthy connection for a (x)');
+  });
+});
+
+describe('audit', () => {
+  it('names references and connections by their display names, keeping ids only where no name exists', () => {
+    const GUID = 'de12d524-0000-4000-8000-000000000001';
+    const s = snapshot({
+      references: [
+        { ...ref('cont_teams_2b7a4', 'teams', null), displayName: 'Contoso Ops – Microsoft Teams' },
+        { ...ref('cont_mail_8c1f2', 'mail', GUID), displayName: 'Contoso Ops – Outlook' },
+        { ...ref('cont_sql_9a1b6', 'sql', 'gone-connection'), displayName: 'Contoso Ops – SQL' },
+      ],
+      connections: [conn(GUID, 'mail', OWNER, { displayName: 'lee.gu@contoso.com', owner: { objectId: OWNER, displayName: 'Lee Gu', type: 'User', userPrincipalName: null }, health: { kind: 'error', code: 'E', message: 'expired' } })],
+      flows: [flow('f', [['cont_teams_2b7a4', 'teams']])],
+    });
+    const findings = audit([s], { identity: 'me' });
+    const message = (kind: string): string => findings.find((f) => f.kind === kind)?.message ?? '';
+    expect(message('flow-blocked')).toBe('Flow f is off and cannot be turned on: connection reference Contoso Ops – Microsoft Teams has no connection.');
+    expect(message('broken')).toBe('Contoso Ops – Outlook (mail) uses connection lee.gu@contoso.com (Lee Gu), which is in error: expired');
+    expect(message('not-shared-with-spn')).toBe(`Contoso Ops – Outlook (mail): connection lee.gu@contoso.com (Lee Gu) is not shared with the deploying service principal (${SPN.slice(-1)}).`);
+    // A dangling id has no name to show: it stays, as a detail, since it is what to look for.
+    expect(message('dangling')).toBe('Contoso Ops – SQL (sql) points at a connection which does not exist in this environment (gone-connection).');
+    expect(findings.map((f) => f.message).join('\n')).not.toMatch(new RegExp(`${GUID}|cont_teams_2b7a4`));
   });
 });

@@ -5,6 +5,7 @@ import {
   preflightShare,
   preflightWire,
   type ActingIdentity,
+  type Fix,
   type IdentityStrategy,
   type ResolvedStrategy,
   type Verdict,
@@ -79,7 +80,7 @@ export interface Intent {
   /** Environment variable values to set: environment id → schema name → value (a settings file's). */
   variables?: Record<string, Record<string, string>>;
   identity: IdentityStrategy | Record<string, IdentityStrategy>;
-  /** Share connections with the acting identity where that is what blocks activation. */
+  /** Share connections with the acting identity where that is what blocks wiring or activation. */
   share: boolean;
 }
 
@@ -146,6 +147,40 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
     return steps;
   }
 
+  /**
+   * Plans the shares named by `fixes` (once each: a share asked for by several steps is one step) and
+   * returns their ids for the asking step to wait on. Share steps go first in the plan, whichever step
+   * asked for them, so wire and activation steps can both depend on the same share.
+   */
+  const planShares = (fixes: readonly Fix[]): string[] => {
+    const ids: string[] = [];
+    for (const fix of fixes) {
+      if (fix.kind !== 'share') continue;
+      const key = shareKey(fix.connectionName, fix.principalObjectId);
+      const id = stepId('share', key);
+      if (!sharedBefore.has(key)) {
+        const asMe = preflightShare(snapshot, fix.connectionName, fix.principalObjectId, 'me');
+        const shareVerdict = asMe.outcome === 'will-succeed' ? asMe : preflightShare(snapshot, fix.connectionName, fix.principalObjectId, 'spn');
+        steps.push({
+          id,
+          environmentId: env.id,
+          kind: 'share',
+          target: { type: 'connection', connectionName: fix.connectionName, connector: fix.connector, principalObjectId: fix.principalObjectId, principalName: principalName(snapshot, fix.principalObjectId) },
+          before: null,
+          after: 'CanView',
+          strategy: shareVerdict.strategy,
+          identity: shareVerdict.identity,
+          dependsOn: [],
+          verdict: shareVerdict,
+          etag: null,
+        });
+        sharedBefore.add(key);
+      }
+      ids.push(id);
+    }
+    return ids;
+  };
+
   // ── wiring
   const wireStepFor = new Map<string, string>();
   if (intent.wire) {
@@ -166,7 +201,16 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
         continue;
       }
       if (target === ref.connectionId) continue;
-      const verdict = preflightWire(snapshot, ref, target, strategy, { wiredBefore, sharedBefore, onBefore });
+      let verdict = preflightWire(snapshot, ref, target, strategy, { wiredBefore, sharedBefore, onBefore });
+      // Wiring needs the acting identity to be able to use the connection too: when asked to share, share
+      // it with whoever will wire (the fix "Share … with <person>" on a wire step amends the intent to this).
+      // Fixes are taken as if nothing were shared yet, so a wire step also waits for an earlier step's share.
+      let dependsOn: string[] = [];
+      if (intent.share && verdict.identity) {
+        const unshared = preflightWire(snapshot, ref, target, verdict.strategy, { wiredBefore, onBefore });
+        dependsOn = planShares(unshared.fixes);
+        if (dependsOn.length) verdict = preflightWire(snapshot, ref, target, verdict.strategy, { wiredBefore, sharedBefore, onBefore });
+      }
       const id = stepId('wire', ref.logicalName.toLowerCase());
       steps.push({
         id,
@@ -177,7 +221,7 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
         after: target,
         strategy: verdict.strategy,
         identity: verdict.identity,
-        dependsOn: [],
+        dependsOn,
         verdict,
         etag: ref.etag,
       });
@@ -233,31 +277,7 @@ function environmentSteps(snapshot: EnvironmentSnapshot, intent: Intent, warning
       // of the plan asked for (its own verdict counts that share as done and names no fix for it).
       if (intent.share && verdict.identity) {
         const unshared = preflightActivate(snapshot, flow, verdict.strategy, { wiredBefore, onBefore });
-        for (const fix of unshared.fixes) {
-          if (fix.kind !== 'share') continue;
-          const key = shareKey(fix.connectionName, fix.principalObjectId);
-          const id = stepId('share', key);
-          if (!sharedBefore.has(key)) {
-            const shareVerdict = preflightShare(snapshot, fix.connectionName, fix.principalObjectId, 'me').outcome === 'will-succeed'
-              ? preflightShare(snapshot, fix.connectionName, fix.principalObjectId, 'me')
-              : preflightShare(snapshot, fix.connectionName, fix.principalObjectId, 'spn');
-            steps.push({
-              id,
-              environmentId: env.id,
-              kind: 'share',
-              target: { type: 'connection', connectionName: fix.connectionName, connector: fix.connector, principalObjectId: fix.principalObjectId, principalName: principalName(snapshot, fix.principalObjectId) },
-              before: null,
-              after: 'CanView',
-              strategy: shareVerdict.strategy,
-              identity: shareVerdict.identity,
-              dependsOn: [],
-              verdict: shareVerdict,
-              etag: null,
-            });
-            sharedBefore.add(key);
-          }
-          dependsOn.add(id);
-        }
+        for (const id of planShares(unshared.fixes)) dependsOn.add(id);
         verdict = preflightActivate(snapshot, flow, verdict.strategy, { wiredBefore, sharedBefore, onBefore });
       }
       for (const use of flow.references) {

@@ -1,4 +1,5 @@
 import { describeBlocker } from '../../../shared/engine/audit';
+import { RAW_NAMES } from '../../../shared/engine/names';
 import type { Plan, PlanStep } from '../../../shared/engine/plan';
 import type { Fix, Outcome, ResolvedStrategy } from '../../../shared/engine/preflight';
 import type { EnvironmentSnapshot } from '../../../shared/engine/snapshot';
@@ -60,7 +61,7 @@ export function verdictLines(step: Pick<PlanStep, 'verdict'>, names?: NameLookup
   if (verdict.outcome === 'will-succeed') return [];
   const label = verdict.outcome === 'will-fail' ? 'blocked' : 'may fail';
   const describe = (id: string): string => principalWords(id, null, names);
-  const lines = verdict.blockers.map((b) => `${label}: ${redactText(describeBlocker(b, describe))}`);
+  const lines = verdict.blockers.map((b) => `${label}: ${redactText(describeBlocker(b, { ...RAW_NAMES, principal: describe }))}`);
   if (!verdict.identity && lines.length === 0) lines.push(`${label}: ${STRATEGY_NAME[verdict.strategy]} is not available in this environment`);
   for (const fix of verdict.fixes) lines.push(`fix: ${fixWords(fix, names)}`);
   return lines;

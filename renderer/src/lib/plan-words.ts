@@ -1,4 +1,5 @@
 import { describeBlocker } from '../../../shared/engine/audit';
+import { RAW_NAMES } from '../../../shared/engine/names';
 import type { Blocker as EngineBlocker } from '../../../shared/engine/rules';
 import { connectorDisplayName } from '../../../shared/flows/connectors';
 import type { ActingIdentity, Blocker, CellReason, ConnectionView, Fix, PlanStep, ScanResult, Strategy, Verdict } from './types';
@@ -10,11 +11,14 @@ export interface Names {
   connection: (envId: string, connectionName: string | null) => string;
   connectionView: (envId: string, connectionName: string | null) => ConnectionView | undefined;
   flow: (flowId: string) => string;
+  /** A connection reference's display name from its logical name (the logical name when unknown). */
+  reference: (logicalName: string) => string;
 }
 
 export function namesFrom(scan: ScanResult | null): Names {
   const principals = new Map(Object.entries(scan?.principals ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const flows = new Map((scan?.matrix.flows ?? []).map((f) => [f.flowId.toLowerCase(), f.displayName]));
+  const references = new Map((scan?.matrix.references ?? []).map((r) => [r.logicalName.toLowerCase(), r.displayName]));
   const connectionView = (envId: string, name: string | null): ConnectionView | undefined => (name ? scan?.connections[envId]?.find((c) => c.name === name) : undefined);
   return {
     principal: (id) => principals.get(id.toLowerCase()) ?? id,
@@ -25,6 +29,7 @@ export function namesFrom(scan: ScanResult | null): Names {
     },
     connectionView,
     flow: (id) => flows.get(id.toLowerCase()) ?? id,
+    reference: (logicalName) => references.get(logicalName.toLowerCase()) ?? logicalName,
   };
 }
 
@@ -61,10 +66,14 @@ export function identityWords(identity: ActingIdentity | null, names: Names): st
   return `${names.principal(identity.actorObjectId)}, acting as ${names.principal(identity.targetObjectId)}`;
 }
 
-/** A blocker in words; with the environment, connection ids become the connections' names. */
+/** A blocker in words: people and references by name; with the environment, connections by name too. */
 export function blockerWords(blocker: Blocker, names: Names, envId?: string): string {
-  const named = envId && blocker.connectionName ? { ...blocker, connectionName: names.connectionView(envId, blocker.connectionName)?.displayName ?? blocker.connectionName } : blocker;
-  return describeBlocker(named as unknown as EngineBlocker, names.principal);
+  // The renderer's Blocker is the IPC contract's flattened shape of the engine's union; same fields per code.
+  return describeBlocker(blocker as unknown as EngineBlocker, {
+    principal: names.principal,
+    reference: names.reference,
+    connection: envId ? (name) => names.connectionView(envId, name)?.displayName ?? name : RAW_NAMES.connection,
+  });
 }
 
 export function reasonWords(reason: CellReason, names: Names, envId?: string): string {

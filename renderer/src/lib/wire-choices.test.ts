@@ -40,4 +40,28 @@ describe('wireChoices', () => {
     const [choice] = wireChoices(emptyPlan, emptyPlan, intent, scan);
     expect(choice).toMatchObject({ chosen: other.name, pinned: other.name, current: wiredRef.cells[dev]?.connectionId });
   });
+
+  it('says "usable" about the identity the plan resolved, not about Automatic', () => {
+    if (!wiredRef) throw new Error('fixture without references');
+    const connections = scan.connections[dev]?.filter((c) => c.connector === wiredRef.connector) ?? [];
+    const notMine = connections.find((c) => !c.usableBy.me);
+    if (!notMine) throw new Error('fixture without a connection the signed-in account cannot use');
+    const intent: Intent = { environmentIds: [dev], identity: 'auto', share: false, wire: { select: [wiredRef.logicalName] } };
+    const step = {
+      id: `${dev}:wire:${wiredRef.logicalName}`,
+      environmentId: dev,
+      kind: 'wire',
+      target: { type: 'reference', referenceId: 'r', logicalName: wiredRef.logicalName, displayName: wiredRef.displayName, connector: wiredRef.connector },
+      before: null,
+      after: notMine.name,
+      strategy: 'me',
+      identity: null,
+      dependsOn: [],
+      verdict: { outcome: 'will-fail', strategy: 'me', identity: null, blockers: [], fixes: [] },
+      etag: null,
+    } as unknown as Plan['steps'][number];
+    const plan: Plan = { ...emptyPlan, steps: [step] };
+    const [choice] = wireChoices(plan, plan, intent, scan);
+    expect(choice?.options.find((o) => o.connection.name === notMine.name)?.usable).toBe(false);
+  });
 });

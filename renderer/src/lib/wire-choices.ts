@@ -48,14 +48,15 @@ export function rankOptions(connections: readonly ConnectionView[], strategy: st
     );
 }
 
-const wireGroups = (plan: Plan | null): Map<string, { envId: string; connector: string; refs: Map<string, string>; afters: Set<string | null> }> => {
-  const groups = new Map<string, { envId: string; connector: string; refs: Map<string, string>; afters: Set<string | null> }>();
+const wireGroups = (plan: Plan | null): Map<string, { envId: string; connector: string; refs: Map<string, string>; afters: Set<string | null>; strategies: Set<string> }> => {
+  const groups = new Map<string, { envId: string; connector: string; refs: Map<string, string>; afters: Set<string | null>; strategies: Set<string> }>();
   for (const step of plan?.steps ?? []) {
     if (step.kind !== 'wire' || step.target.type !== 'reference') continue;
     const key = `${step.environmentId}\u0001${step.target.connector}`;
-    const g = groups.get(key) ?? { envId: step.environmentId, connector: step.target.connector, refs: new Map(), afters: new Set() };
+    const g = groups.get(key) ?? { envId: step.environmentId, connector: step.target.connector, refs: new Map(), afters: new Set(), strategies: new Set() };
     g.refs.set(step.target.logicalName, step.target.displayName);
     g.afters.add(step.after);
+    g.strategies.add(step.strategy);
     groups.set(key, g);
   }
   return groups;
@@ -90,6 +91,17 @@ function currentConnection(scan: ScanResult | null, envId: string, logicalNames:
   const names = new Set([...logicalNames].map((n) => n.toLowerCase()));
   const ids = new Set((scan?.matrix.references ?? []).filter((r) => names.has(r.logicalName.toLowerCase())).map((r) => r.cells[envId]?.connectionId ?? null));
   return ids.size === 1 ? ([...ids][0] ?? null) : null;
+}
+
+/**
+ * Whom "usable by the acting identity" is about: the identity the plan resolved for these wire steps
+ * (Automatic becomes me, connection owner or service principal per environment), else for any step of
+ * the environment, else the intent's own strategy. Asking the intent alone would call every connection
+ * usable under Automatic even when the plan then acts as the signed-in account and fails.
+ */
+function actingStrategy(plan: Plan, group: { strategies: Set<string> } | undefined, intent: Intent, envId: string): string {
+  const resolved = group?.strategies.size ? group.strategies : new Set(plan.steps.filter((s) => s.environmentId === envId).map((s) => s.strategy));
+  return resolved.size === 1 ? ([...resolved][0] ?? strategyIn(intent, envId)) : strategyIn(intent, envId);
 }
 
 /** `first` is the plan of the original intent (its choices are the suggestions); `current` the latest. */
@@ -127,7 +139,7 @@ export function wireChoices(first: Plan | null, current: Plan | null, intent: In
         suggested,
         pinned,
         current: currentNow,
-        options: rankOptions((scan?.connections[base.envId] ?? []).filter((c) => c.connector === base.connector), strategyIn(intent, base.envId)),
+        options: rankOptions((scan?.connections[base.envId] ?? []).filter((c) => c.connector === base.connector), actingStrategy(current, n, intent, base.envId)),
       };
     })
     .sort((a, b) => (envOrder.get(a.envId) ?? 0) - (envOrder.get(b.envId) ?? 0) || a.connectorName.localeCompare(b.connectorName));
