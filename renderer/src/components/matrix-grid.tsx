@@ -490,7 +490,9 @@ export function MatrixGrid({ model, selection, onSelectionChange, onActivate, la
     getScrollElement: () => gridRef.current,
     estimateSize: (i) => lineHeight(lines[i]),
     getItemKey: (i) => lines[i]?.key ?? i,
-    overscan: 8,
+    // Rows render in the scroll event's own frame (flushSync), so a few beyond the edge suffice; each
+    // mounted row costs every frame that adds one (layers for its sticky header, layout, paint).
+    overscan: 5,
     paddingStart: 0,
     rangeExtractor,
     ...(initialRect ? { initialRect } : {}),
