@@ -262,14 +262,12 @@ describe('a change by someone else during apply, after the bulk read', () => {
 
 describe('resuming after a kill while the killed session’s last write is still on its way', () => {
   /**
-   * BUG (engine): a step journaled started by a killed session may have a write still in flight (a
-   * slow server keeps processing a request whose client died). When it lands between the resume's
-   * re-read and its write, the resume's write gets a 412 and perform-step.ts calls a conflict at once
-   * ("changed between reading and writing") instead of reading again — which would find the plan's
-   * `after` and confirm the step done. Found by `npm run chaos` (kill runs with slow answers). Change
-   * `it.fails` to `it` with the fix.
+   * A step journaled started by a killed session may have a write still in flight (a slow server keeps
+   * processing a request whose client died). When it lands between the resume's re-read and its write,
+   * the resume's write gets a 412: perform-step reads again, finds the plan's `after`, and confirms the
+   * step done — not a conflict, and no second write. Found by `npm run chaos` (kill runs with slow answers).
    */
-  it.fails('confirms the step when the late write lands between the re-read and the write', async () => {
+  it('confirms the step when the late write lands between the re-read and the write', async () => {
     const { plan: full } = await planStage();
     const { step: wire } = rewirable(full);
     const plan: Plan = { ...full, steps: [{ ...wire, dependsOn: [] }] };
@@ -289,9 +287,44 @@ describe('resuming after a kill while the killed session’s last write is still
         await ownersDataverse().update('connectionreferences', referenceId, { connectionid: wire.after }, { ifMatch: '*' });
       },
     });
+    await t.cloud.clearLog();
     const result = await resumeRun(journal, 'run-killed', { operations: ops, who: WHO, retry: { delayMs: 0 } });
     expect(landed).toBe(true);
     expect(row('connectionreference', wire.target.referenceId)['connectionid']).toBe(wire.after);
-    expect(result.steps[0]).toMatchObject({ status: 'done', inTargetState: true });
+    expect(result.steps[0]).toMatchObject({ status: 'done', inTargetState: true, attempts: 2, before: wire.before, reason: expect.stringContaining('confirmed on re-read') as unknown });
+    // The resume's one write was refused (the late write had moved the ETag); it was not sent again.
+    expect(await writesTo('connectionreferences', wire.target.referenceId)).toEqual([
+      { status: 204, caller: owner() },
+      { status: 412, caller: actorOf(wire) },
+    ]);
+  });
+
+  it('still calls a conflict, without overwriting, when what lands in between is someone else’s other value', async () => {
+    const { plan: full } = await planStage();
+    const { step: wire, otherConnection } = rewirable(full);
+    const plan: Plan = { ...full, steps: [{ ...wire, dependsOn: [] }] };
+    const writer = await journal.createRun('run-killed');
+    const at = new Date().toISOString();
+    await writer.append({ type: 'run-started', at, planId: plan.id, solution: plan.solution, environments: plan.environments, who: WHO, plan });
+    await writer.append({ type: 'step-started', at, stepId: wire.id, environmentId: wire.environmentId, kind: wire.kind, identity: wire.identity });
+    await writer.close();
+
+    let landed = false;
+    const ops = intercepted(operations(), {
+      beforeWire: async (referenceId) => {
+        if (landed || referenceId !== wire.target.referenceId) return;
+        landed = true;
+        await rewireAsOwner(referenceId, otherConnection);
+      },
+    });
+    await t.cloud.clearLog();
+    const result = await resumeRun(journal, 'run-killed', { operations: ops, who: WHO, retry: { delayMs: 0 } });
+    expect(landed).toBe(true);
+    expect(result.steps[0]).toMatchObject({ status: 'conflict', attempts: 2, before: otherConnection, inTargetState: false, reason: expect.stringContaining(`is now wired to ${otherConnection} in ${STAGE}`) as unknown });
+    expect(row('connectionreference', wire.target.referenceId)['connectionid']).toBe(otherConnection);
+    expect(await writesTo('connectionreferences', wire.target.referenceId)).toEqual([
+      { status: 204, caller: owner() },
+      { status: 412, caller: actorOf(wire) },
+    ]);
   });
 });

@@ -145,16 +145,74 @@ describe('applyPlan: idempotence and conflicts', () => {
     expect(result.summary).toEqual({ done: 2, skipped: 2, failed: 0, cancelled: 0, conflicts: 1 });
   });
 
-  it('treats a 412 (changed between read and write) as a conflict', async () => {
+  it('reads again after a 412 (changed between read and write) and calls the conflict from the value it finds', async () => {
     const plan = makePlan([wireStep('test', 'a', null, 'cx')]);
     const cloud = new FakeCloud(stateBefore(plan));
     cloud.intercept((call, c) => {
       if (call.op === 'wire') c.setReference('test', 'ref-a', 'conn-theirs');
     });
-    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO });
-    expect(result.steps[0]).toMatchObject({ status: 'conflict', error: { kind: 'concurrency', status: 412 } });
-    expect(result.steps[0]?.reason).toBe('a changed in Test between reading and writing; nothing was overwritten: scan and plan again.');
+    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO, ...fast });
+    expect(result.steps[0]).toMatchObject({ status: 'conflict', attempts: 2, before: 'conn-theirs', inTargetState: false });
+    expect(result.steps[0]?.reason).toBe('a is now wired to conn-theirs in Test, not to no connection as planned from; someone changed it after the plan was made, so it was left as it is: scan and plan again.');
     expect(cloud.state.references['test']?.['ref-a']?.connectionId).toBe('conn-theirs');
+    expect(cloud.writes()).toHaveLength(1);
+  });
+
+  it('skips, after a 412, a row someone else set to the planned value', async () => {
+    const plan = makePlan([wireStep('test', 'a', null, 'cx')]);
+    const cloud = new FakeCloud(stateBefore(plan));
+    cloud.intercept((call, c) => {
+      if (call.op === 'wire') c.setReference('test', 'ref-a', 'cx');
+    });
+    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO, ...fast });
+    expect(result.steps[0]).toMatchObject({ status: 'skipped', reason: 'already wired to cx', attempts: 2, inTargetState: true });
+    expect(cloud.writes()).toHaveLength(1);
+  });
+
+  it('writes again with the fresh ETag after a 412 that changed nothing the plan is about', async () => {
+    const plan = makePlan([wireStep('test', 'a', null, 'cx')]);
+    const cloud = new FakeCloud(stateBefore(plan));
+    let edited = false;
+    cloud.intercept((call, c) => {
+      const row = c.state.references['test']?.['ref-a'];
+      if (call.op === 'wire' && !edited && row) {
+        edited = true;
+        row.version++; // another column, edited by someone else
+      }
+    });
+    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO, ...fast });
+    expect(result.steps[0]).toMatchObject({ status: 'done', attempts: 2, reason: null });
+    expect(cloud.writes().map((w) => w.ifMatch)).toEqual(['W/"1"', 'W/"2"']);
+    expect(cloud.state.references['test']?.['ref-a']?.connectionId).toBe('cx');
+  });
+
+  it('confirms its own lost write that lands late, between the retry’s read and write', async () => {
+    const plan = makePlan([wireStep('test', 'a', null, 'cx')]);
+    const cloud = new FakeCloud(stateBefore(plan));
+    let wires = 0;
+    cloud.intercept((call, c) => {
+      if (call.op !== 'wire') return;
+      wires++;
+      if (wires === 1) throw platformError('timeout'); // the answer is lost; the write is still on its way
+      if (wires === 2) c.setReference('test', 'ref-a', 'cx'); // … and lands just before the retry's write
+    });
+    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO, ...fast });
+    expect(result.steps[0]).toMatchObject({ status: 'done', attempts: 3, before: null, inTargetState: true, reason: expect.stringContaining('confirmed on re-read') as unknown });
+    expect(cloud.writes()).toHaveLength(2);
+  });
+
+  it('calls a conflict on the 412 alone when the row changes under every write, and overwrites nothing', async () => {
+    const plan = makePlan([wireStep('test', 'a', null, 'cx')]);
+    const cloud = new FakeCloud(stateBefore(plan));
+    cloud.intercept((call, c) => {
+      const row = c.state.references['test']?.['ref-a'];
+      if (call.op === 'wire' && row) row.version++;
+    });
+    const result = await applyPlan(plan, { operations: cloud.operationsFor, journal, who: WHO, ...fast });
+    expect(result.steps[0]).toMatchObject({ status: 'conflict', attempts: 4, error: { kind: 'concurrency', status: 412 } });
+    expect(result.steps[0]?.reason).toBe('a changed in Test between reading and writing; nothing was overwritten: scan and plan again.');
+    expect(cloud.writes()).toHaveLength(4);
+    expect(cloud.state.references['test']?.['ref-a']?.connectionId).toBeNull();
   });
 });
 

@@ -12,6 +12,13 @@ import type { StepError, StepStatus } from './types';
  * else write with If-Match = the ETag just read. Transient failures (throttling the HTTP layer gave up
  * on, 5xx, network, timeout) go round the whole read → write cycle again, so a write that did land is
  * found by the re-read instead of being repeated.
+ *
+ * A write refused for a stale ETag (412) goes round again too, without waiting: the refusal says only
+ * that the row changed after the read, not to what, and the value decides. Another value → conflict,
+ * never overwritten; the plan's `after` → done or skipped, as on any read (our own write landing late —
+ * a killed session's, or this session's lost one — or someone else's to the same value); still `before`
+ * (another column changed) → written with the fresh ETag. Only a row that keeps changing under every
+ * write is called a conflict on the 412 alone.
  */
 
 export interface PerformContext {
@@ -46,6 +53,14 @@ export const isShareRole = (value: string | null): value is ShareRole => SHARE_R
 export const sameValue = (a: string | null, b: string | null): boolean => a === b || (a !== null && b !== null && a.toLowerCase() === b.toLowerCase());
 
 const TRANSIENT = new Set(['throttled', 'server', 'network', 'timeout']);
+
+/**
+ * Fresh reads after writes refused for a stale ETag (412), beyond the bulk read's, before the step is a
+ * conflict on the refusal alone. Each refusal means someone wrote to the row in between; one or two is a
+ * race (a late write of our own, an edit elsewhere in the row), a row that changes under every write is
+ * someone else's work in progress, and a release manager should look rather than Patchbay keep trying.
+ */
+const STALE_ETAG_REREADS = 3;
 
 export interface Observation {
   value: string | null;
@@ -138,6 +153,9 @@ export async function performStep(step: PlanStep, ctx: PerformContext): Promise<
   const { namer, signal } = ctx;
   const identity = step.identity;
   let attempts = 0;
+  // Separate budgets: a 412 is not a failure to retry later but a cue to read again now.
+  let transientFailures = 0;
+  let staleRefusals = 0;
   let seen: Observation | null = null;
   /** A write was sent (this session, or an earlier one per the journal) whose outcome is not known. */
   let wrote = ctx.startedEarlier;
@@ -199,11 +217,12 @@ export async function performStep(step: PlanStep, ctx: PerformContext): Promise<
       if (writing && !(thrown instanceof PlatformError && thrown.status !== null && thrown.status < 500)) wrote = true;
       const error = explainError(thrown, step, namer);
       if (thrown instanceof PlatformError && thrown.kind === 'concurrency') {
-        if (fromHint) continue;
+        // The bulk read is stale by design, so its 412 does not count against the row.
+        if (fromHint || ++staleRefusals <= STALE_ETAG_REREADS) continue;
         return { ...base(), status: 'conflict', reason: error.message, inTargetState: false, error };
       }
-      if (thrown instanceof PlatformError && TRANSIENT.has(thrown.kind) && attempts < ctx.maxAttempts) {
-        await abortableDelay(ctx.delayMs * attempts, signal);
+      if (thrown instanceof PlatformError && TRANSIENT.has(thrown.kind) && ++transientFailures < ctx.maxAttempts) {
+        await abortableDelay(ctx.delayMs * transientFailures, signal);
         continue;
       }
       return { ...base(), uncertain: wrote, status: 'failed', reason: error.message, inTargetState: false, error };
