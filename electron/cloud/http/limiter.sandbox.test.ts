@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { createHttpCore, type HttpCoreHandle, type RetryEvent } from './http-core';
+import type { HostLimitSnapshot } from './limiter';
 import { control, requestLog, sandboxTokens, type CountingTokenProvider } from './test-support/sandbox-tokens';
 
 /**
@@ -50,34 +51,34 @@ describe('adaptive concurrency against the sandbox', () => {
 
   it('halves on concurrency 429s and grows back, every request succeeding', async () => {
     await control(sb, 'PUT', 'limits', { concurrency: 6, dopHint: 8 });
-    // Each request holds its server slot for 40 ms, so concurrency is real.
-    await control(sb, 'POST', 'faults', { targeted: [{ path: 'WhoAmI\\?i=', count: 10_000, delayMs: 40 }] });
+    // The first wave the limiter lets through (its limit, 8) is held at the server until released: 6
+    // are admitted and stay in flight, so the other 2 meet the concurrency limit of 6 whatever the
+    // machine's load. (A fixed server delay only made that likely: under load the 8 could arrive too
+    // far apart to overlap, or the 429s come back before anything else, and the test failed.)
+    await control(sb, 'POST', 'faults', { targeted: [{ path: 'WhoAmI\\?i=', count: 8, hold: true }] });
     const c = core();
     await c.send({ method: 'GET', url: `${api}/WhoAmI`, resource });
     expect(c.limiter.limitFor(`${api}/WhoAmI`)).toBe(8);
 
-    const limits: number[] = [];
-    const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) =>
-        c.send({ method: 'GET', url: `${api}/WhoAmI?i=${i}`, resource }).then((r) => {
-          limits.push(c.limiter.limitFor(`${api}/WhoAmI`));
-          return r;
-        }),
-      ),
-    );
+    // 14: enough to grow back from 4, too few to grow to 7 (4 + 5 + 6 busy answers) and meet the server's limit again.
+    const sends = Promise.all(Array.from({ length: 14 }, (_, i) => c.send({ method: 'GET', url: `${api}/WhoAmI?i=${i}`, resource })));
+    const host = (): HostLimitSnapshot | undefined => c.limiter.snapshot().hosts[resource];
+    // Waits on what the limiter and the server record, not on the clock: the two 429s reach the
+    // limiter while the 6 are held (their retries queue behind them, as the halved limit is full).
+    await vi.waitFor(() => expect(host()?.throttled).toBe(2), { timeout: 30_000, interval: 20 });
+    await vi.waitFor(async () => expect(await control(sb, 'GET', 'faults')).toMatchObject({ held: 6 }), { timeout: 30_000, interval: 20 });
+    // Halved once for the burst (8 → 4), not once per 429, and nothing has grown it yet.
+    expect(host()).toMatchObject({ limit: 4, inFlight: 6, maxInFlight: 8, decreases: 1, lowestLimit: 4, increases: 0 });
+    expect((await requestLog(sb)).filter((e) => e.status === 429)).toHaveLength(2);
+
+    expect(await control(sb, 'POST', 'faults/release')).toEqual({ released: 6 });
+    const results = await sends;
     expect(results.every((r) => r.status === 200)).toBe(true);
-    // The limit fell (slow start may have taken it past the hint first), then grew again.
-    const dropAt = limits.findIndex((l, i) => i > 0 && l < (limits[i - 1] ?? 0));
-    expect(dropAt).toBeGreaterThan(0);
-    expect(limits.slice(dropAt).some((l) => l > (limits[dropAt] ?? Infinity))).toBe(true);
-    const host = c.limiter.snapshot().hosts[resource];
-    expect(host?.maxInFlight).toBeGreaterThanOrEqual(7);
-    expect(host?.throttled).toBeGreaterThanOrEqual(1);
-    expect(host?.decreases).toBeGreaterThanOrEqual(1);
-    expect(host?.lowestLimit).toBeLessThan(8);
-    expect(host?.increases).toBeGreaterThanOrEqual(1);
-    const refused = (await requestLog(sb)).filter((e) => e.status === 429);
-    expect(refused.length).toBe(host?.throttled);
+    // It grew back after the halving (increases was 0 then), and never fell below the halved limit.
+    const after = host();
+    expect(after?.increases).toBeGreaterThanOrEqual(1);
+    expect(after).toMatchObject({ lowestLimit: 4, decreases: 1, throttled: 2, successes: 15 });
+    expect((await requestLog(sb)).filter((e) => e.status === 429)).toHaveLength(2);
   });
 
   it('rides out the request-rate limit: every step succeeds, no retry before Retry-After', async () => {

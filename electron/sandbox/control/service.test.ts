@@ -93,13 +93,23 @@ describe('control API', () => {
 
   it('resets to the scenario and switches scenario (tokens stay valid for the same tenant)', async () => {
     await h.dv('test', 'PATCH', `workflows(${String(h.sb.ctx.store.rows(h.env('test'), 'workflow')[0]?.['workflowid'])})`, { as: { user: 'releaseManager' }, body: { description: 'touched' } });
+    const keys = (): { signing: string; pipeline: string | undefined } => ({
+      signing: h.sb.ctx.store.state.entra.signingKey.certificatePem,
+      pipeline: h.sb.ctx.store.appByName('pipeline')?.certificates[0]?.certificatePem,
+    });
+    const before = keys();
     const reset = await h.control('POST', 'reset');
     expect(reset.json()).toMatchObject({ scenario: 'contoso', seed: 1 });
     expect(h.sb.ctx.store.rows(h.env('test'), 'workflow').some((w) => w['description'] === 'touched')).toBe(false);
     expect((await h.dv('dev', 'GET', 'WhoAmI', { as: { app: 'pipeline' } })).status).toBe(200);
+    // The same tenant keeps its signing key and the pipeline's certificate.
+    expect(keys()).toEqual(before);
 
     const scale = await h.control('POST', 'scenario', { name: 'scale', seed: 7, parameters: { envs: 2, flows: 30, refs: 10, connectors: 4 } });
     expect(scale.status).toBe(200);
+    // Another tenant gets its own keys.
+    expect(keys().signing).not.toBe(before.signing);
+    expect(keys().pipeline).not.toBe(before.pipeline);
     expect(h.sb.ctx.store.state.environments.map((e) => e.orgName)).toEqual(['fabrikam-1', 'fabrikam-2']);
     expect(h.sb.ready().environments.map((e) => e.instanceUrl)).toEqual([`${h.base}/orgs/fabrikam-1/`, `${h.base}/orgs/fabrikam-2/`]);
     expect((await h.control('POST', 'scenario', { name: 'nope' })).json()).toEqual({ error: { code: 'SandboxControlError', message: "Unknown scenario 'nope'. Known: contoso, scale." } });

@@ -90,9 +90,8 @@ const switchesBody = z
 export function createControlService(ctx: SandboxContext): Handler {
   const rebuild = async (name: string, seed: number, parameters: Record<string, number>): Promise<SbResponse> => {
     if (!isScenarioName(name)) return problem(400, `Unknown scenario '${name}'. Known: ${scenarioNames.join(', ')}.`);
-    const next = buildScenario(name, seed, parameters);
-    // The same tenant keeps its signing key across a reset, so clients' cached tokens stay valid.
-    if (next.tenant.id === ctx.store.state.tenant.id) next.entra.signingKey = ctx.store.state.entra.signingKey;
+    // The same tenant keeps its keys across a reset, so clients' cached tokens stay valid.
+    const next = buildScenario(name, seed, parameters, ctx.store.state);
     await ctx.replaceState(next);
     ctx.log.clear();
     return json(200, { scenario: name, seed, tenantId: ctx.store.state.tenant.id });
@@ -175,6 +174,7 @@ export function createControlService(ctx: SandboxContext): Handler {
       }
       return json(200, ctx.traffic.faults.describe());
     }
+    if (route === 'POST /faults/release') return json(200, ctx.traffic.faults.release());
     if (route === 'DELETE /faults') {
       ctx.traffic.faults.clear();
       return json(200, ctx.traffic.faults.describe());

@@ -56,6 +56,28 @@ describe('FaultInjector', () => {
     expect(() => f.configure({ targeted: [{ path: '(', count: 1, status: 500 }] })).toThrow("'(' is not a valid regular expression.");
   });
 
+  it('holds requests until released, and lets them go when the faults are cleared', async () => {
+    const f = new FaultInjector(createRng(1));
+    f.configure({ targeted: [{ path: 'WhoAmI', count: 2, hold: true }] });
+    expect(f.decide('GET', '/orgs/x/api/data/v9.2/WhoAmI', 'dataverse')).toEqual({ kind: 'hold' });
+    const gone: string[] = [];
+    const first = f.hold().then(() => gone.push('first'));
+    const second = f.hold().then(() => gone.push('second'));
+    expect(f.describe()).toMatchObject({ held: 2 });
+    await Promise.resolve();
+    expect(gone).toEqual([]);
+    expect(f.release()).toEqual({ released: 2 });
+    await Promise.all([first, second]);
+    expect(gone).toEqual(['first', 'second']);
+    // Held after a release: waits for the next one; clearing the faults is one.
+    const third = f.hold().then(() => gone.push('third'));
+    await Promise.resolve();
+    expect(gone).toHaveLength(2);
+    f.clear();
+    await third;
+    expect(f.describe()).toMatchObject({ held: 0 });
+  });
+
   it('fires an armed deploy after N counted requests, once', () => {
     const f = new FaultInjector(createRng(1));
     f.configure({ deployAfter: { afterRequests: 2, environment: 'Test', solution: 'S', path: 'workflows' } });

@@ -8,15 +8,20 @@ import { throttledFor } from './throttle-responses';
  * 429, 503, 502, connection resets and slow answers; targeted faults ("the next N requests matching
  * METHOD and a path regex answer X"); and a pipeline deploy fired after N more requests, so ETags change
  * under a client in the middle of its run.
+ *
+ * A held request (`hold`) is admitted like any other, then waits until the control API releases it:
+ * a test that needs N requests in flight at once gets exactly that, whatever the machine's load, where
+ * a fixed delay only makes it likely.
  */
 
 export type FaultAction =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'reset' }
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'hold' };
 
-/** What the server does with one request: answer now, drop the connection, or answer late. */
-export type FaultDecision = { kind: 'respond'; response: SbResponse } | { kind: 'reset' } | { kind: 'slow'; delayMs: number };
+/** What the server does with one request: answer now, drop the connection, answer late, or once released. */
+export type FaultDecision = { kind: 'respond'; response: SbResponse } | { kind: 'reset' } | { kind: 'slow'; delayMs: number } | { kind: 'hold' };
 
 export const randomFaultsSchema = z.object({
   rate429: z.number().min(0).max(1).default(0),
@@ -40,6 +45,8 @@ export const targetedFaultSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   reset: z.boolean().optional(),
   delayMs: z.number().int().min(0).max(120_000).optional(),
+  /** Once admitted, wait for `POST /_sandbox/faults/release` (or `DELETE /_sandbox/faults`). */
+  hold: z.boolean().optional(),
 });
 export type TargetedFaultSpec = z.infer<typeof targetedFaultSchema>;
 
@@ -81,7 +88,8 @@ function actionOf(spec: TargetedFaultSpec): FaultAction {
     return { kind: 'status', status: spec.status, ...(spec.body !== undefined ? { body: spec.body } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
   }
   if (spec.delayMs !== undefined) return { kind: 'slow', delayMs: spec.delayMs };
-  throw new RangeError('A targeted fault needs status, reset or delayMs.');
+  if (spec.hold) return { kind: 'hold' };
+  throw new RangeError('A targeted fault needs status, reset, delayMs or hold.');
 }
 
 /** The gateways' own 5xx answers: an HTML page from the front door for 502, a JSON 503 from the service. */
@@ -96,10 +104,20 @@ function badGateway(): SbResponse {
   return html(502, '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>');
 }
 
+/** A promise and the function that settles it (Node 20 has no `Promise.withResolvers`). */
+function openGate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 export class FaultInjector {
   #random: RandomFaults = noRandom;
   #targets: ArmedTarget[] = [];
   #deploy: { trigger: DeployTrigger; path: RegExp | null; remaining: number } | null = null;
+  /** Requests held now, and the gate they wait on (a fresh one after each release). */
+  #held = 0;
+  #gate = openGate();
   readonly #rng: Rng;
 
   constructor(rng: Rng) {
@@ -117,10 +135,27 @@ export class FaultInjector {
     }
   }
 
+  /** Clears every fault and lets held requests go: nothing is left waiting on a test that ended. */
   clear(): void {
     this.#random = noRandom;
     this.#targets = [];
     this.#deploy = null;
+    this.release();
+  }
+
+  /** Lets every held request go on; requests held after this wait for the next release. */
+  release(): { released: number } {
+    const released = this.#held;
+    this.#gate.open();
+    this.#gate = openGate();
+    this.#held = 0;
+    return { released };
+  }
+
+  /** Holds one admitted request until the next release (the pipeline's answer to a `hold` decision). */
+  async hold(): Promise<void> {
+    this.#held += 1;
+    await this.#gate.opened;
   }
 
   describe(): unknown {
@@ -128,6 +163,7 @@ export class FaultInjector {
       random: this.#random,
       targeted: this.#targets.map((t) => ({ method: t.method, path: t.path.source, remaining: t.remaining, action: t.action })),
       deployAfter: this.#deploy ? { ...this.#deploy.trigger, remaining: this.#deploy.remaining } : null,
+      held: this.#held,
     };
   }
 
@@ -173,6 +209,8 @@ export class FaultInjector {
         return { kind: 'reset' };
       case 'slow':
         return { kind: 'slow', delayMs: action.delayMs };
+      case 'hold':
+        return { kind: 'hold' };
       case 'status': {
         const body = action.body === undefined ? { error: { code: 'InjectedFault', message: `Injected fault: HTTP ${action.status}.` } } : action.body;
         const response: SbResponse =

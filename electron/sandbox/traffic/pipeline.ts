@@ -9,7 +9,7 @@ import { throttledFor } from './throttle-responses';
 /**
  * The path every service request takes through the simulated internet and the platform's front door:
  * an armed mid-run deploy fires, injected faults answer first, service protection limits admit or
- * refuse, the service runs, and the answer waits out the configured latency.
+ * refuse, a slow or held request waits, the service runs, and the answer waits out the configured latency.
  */
 
 /** Sign-in is not rate-limited here (Entra has its own limits, which the sandbox does not model). */
@@ -59,6 +59,8 @@ export async function throughTraffic(ctx: SandboxContext, service: string, req: 
   let response: SbResponse;
   try {
     if (extraDelay) await sleep(extraDelay);
+    // Held in flight, counted against the concurrency limit, until the control API releases it.
+    if (fault?.kind === 'hold') await traffic.faults.hold();
     response = await handler(req);
   } finally {
     ticket?.done(Date.now() - started);
