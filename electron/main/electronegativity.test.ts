@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -13,10 +13,16 @@ import { afterAll, describe, expect, it } from 'vitest';
  *
  * `AvailableSecurityFixesGlobalCheck` is excluded: it downloads Electron's release list, and this
  * build machine has no internet (the Electron version is pinned by the lockfile instead).
+ *
+ * Nor are its translations fetched: at start it asks an S3 bucket for updated texts (through `got`, a
+ * 1 s timeout and two retries with back-off) before it falls back to the en-US it ships. Offline that
+ * is ~9 s of waiting per scan, most of this file's time; `OFFLINE_PRELOAD` answers the fetch with an
+ * immediate failure, so the scan takes the same fallback at once (and never depends on the network).
  */
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(repo, 'node_modules', '.bin', process.platform === 'win32' ? 'electronegativity.cmd' : 'electronegativity');
+/** The CLI's script, run with this Node (so the preload below can go first). */
+const cli = join(repo, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
 const electronVersion = (JSON.parse(readFileSync(join(repo, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Finding {
@@ -41,6 +47,16 @@ const reviewed: readonly { check: string; file: string; why: string }[] = [
   },
 ];
 
+/** Loaded with `--require` before the CLI: its `got` (resolved from the CLI's folder) fails at once. */
+const OFFLINE_PRELOAD = `const Module = require('node:module');
+const gotPath = require.resolve('got', { paths: [require('node:path').dirname(process.argv[1])] });
+const stub = new Module(gotPath);
+stub.filename = gotPath;
+stub.loaded = true;
+stub.exports = { __esModule: true, default: () => Promise.reject(new Error('offline: translations are not fetched')) };
+require.cache[gotPath] = stub;
+`;
+
 const SERIOUS = new Set(['MEDIUM', 'HIGH', 'CRITICAL']);
 const staged: string[] = [];
 afterAll(() => {
@@ -62,8 +78,13 @@ function stage(extra: Record<string, string> = {}): string {
 
 function scan(dir: string): Promise<Finding[]> {
   const out = join(dir, 'electronegativity.csv');
+  // In a folder of its own: the scan must see only what was staged.
+  const preload = join(mkdtempSync(join(tmpdir(), 'patchbay-electronegativity-preload-')), 'offline.cjs');
+  staged.push(dirname(preload));
+  writeFileSync(preload, OFFLINE_PRELOAD);
+  const args = ['--require', preload, cli, '-i', dir, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out];
   return new Promise((resolve, reject) => {
-    execFile(bin, ['-i', dir, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
       if (error) {
         reject(new Error(`electronegativity failed: ${error.message}\n${stderr}`));
         return;

@@ -60,9 +60,8 @@ export async function startDemo(dataDir: string, pool: AccountPool): Promise<Dem
     sandbox,
     reset: async () => {
       const { name, seed, parameters } = sandbox.ctx.store.state.scenario;
-      const next = buildScenario(name === 'scale' ? 'scale' : 'contoso', seed, parameters);
-      // Same tenant, same signing key: the demo accounts stay signed in.
-      next.entra.signingKey = sandbox.ctx.store.state.entra.signingKey;
+      // Same tenant, same keys: the demo accounts stay signed in.
+      const next = buildScenario(name === 'scale' ? 'scale' : 'contoso', seed, parameters, sandbox.ctx.store.state);
       await sandbox.ctx.replaceState(next);
     },
     deploy: (environmentId, solution) => {

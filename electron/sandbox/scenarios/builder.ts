@@ -25,6 +25,8 @@ export const ENV_VAR_DEFINITION_COMPONENT_TYPE = 380;
 export interface ScenarioContext {
   state: CloudState;
   rng: Rng;
+  /** The state this build replaces, when it is the same tenant: its keys are kept (see `newScenario`). */
+  keysOf: CloudState | null;
   /** Base time for createdon/modifiedon, fixed so a seed always builds the same tenant. */
   epoch: Date;
 }
@@ -33,25 +35,35 @@ export function isoAt(ctx: ScenarioContext, dayOffset: number, minutes = 0): str
   return new Date(ctx.epoch.getTime() + dayOffset * 86_400_000 + minutes * 60_000).toISOString();
 }
 
+/**
+ * A new tenant's state. Rebuilding the same tenant (a reset: same scenario and seed, so the same tenant
+ * id) over `previous` keeps its keys — the token signing key and the apps' certificates — as it keeps
+ * the apps' secrets, which come from the seed: clients signed in before the reset stay signed in, and
+ * no RSA key is generated (hundreds of ms each on a busy machine; they were most of a reset's time).
+ * Another tenant never gets them: its tokens must mean nothing here.
+ */
 export function newScenario(
   name: string,
   seed: number,
   parameters: Record<string, number>,
   rng: Rng,
   tenant: { displayName: string; domain: string },
+  previous?: CloudState,
 ): ScenarioContext {
+  const id = rng.guid();
+  const keysOf = previous?.tenant.id === id ? previous : null;
   const state: CloudState = {
     format: 'patchbay-sandbox-state',
     formatVersion: 1,
     scenario: { name, seed, parameters },
-    tenant: { id: rng.guid(), displayName: tenant.displayName, defaultDomain: tenant.domain },
-    entra: { signingKey: createSelfSignedCertificate('login.sandbox token signing'), tokensValidAfter: {} },
+    tenant: { id, displayName: tenant.displayName, defaultDomain: tenant.domain },
+    entra: { signingKey: keysOf?.entra.signingKey ?? createSelfSignedCertificate('login.sandbox token signing'), tokensValidAfter: {} },
     apps: [],
     users: [],
     environments: [],
     connections: [],
   };
-  return { state, rng, epoch: new Date('2026-09-01T08:00:00.000Z') };
+  return { state, rng, keysOf, epoch: new Date('2026-09-01T08:00:00.000Z') };
 }
 
 export function addUser(
@@ -85,10 +97,14 @@ export function addApp(
     isManagementApp?: boolean;
   },
 ): AppRegistration {
-  const certificates = [];
+  const certificates: AppRegistration['certificates'] = [];
   if (spec.certificate) {
-    const cert = createSelfSignedCertificate(spec.displayName);
-    certificates.push({ ...thumbprints(cert.certificatePem), certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem });
+    const kept = ctx.keysOf?.apps.find((a) => a.name === spec.name)?.certificates[0];
+    if (kept) certificates.push(kept);
+    else {
+      const cert = createSelfSignedCertificate(spec.displayName);
+      certificates.push({ ...thumbprints(cert.certificatePem), certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem });
+    }
   }
   const app: AppRegistration = {
     name: spec.name,

@@ -252,8 +252,8 @@ function connectionsFor(
 
 const allConnectors = Object.keys(contosoConnectors) as ConnectorKey[];
 
-export function buildContoso(seed = 1): CloudState {
-  const ctx = newScenario('contoso', seed, {}, createRng(seed), { displayName: 'Contoso', domain: 'contoso.onmicrosoft.com' });
+export function buildContoso(seed = 1, previous?: CloudState): CloudState {
+  const ctx = newScenario('contoso', seed, {}, createRng(seed), { displayName: 'Contoso', domain: 'contoso.onmicrosoft.com' }, previous);
   const people: People = {
     releaseManager: addUser(ctx, { role: 'releaseManager', displayName: 'Adele Vance', alias: 'adele.vance', admin: true }),
     maker: addUser(ctx, { role: 'maker', displayName: 'Nestor Wilke', alias: 'nestor.wilke' }),

@@ -9,6 +9,7 @@ export function isScenarioName(name: string): name is ScenarioName {
   return (scenarioNames as readonly string[]).includes(name);
 }
 
-export function buildScenario(name: ScenarioName, seed: number, scale: Partial<ScaleParameters> = {}): CloudState {
-  return name === 'contoso' ? buildContoso(seed) : buildScale(seed, scale);
+/** `previous`: the state a reset replaces; the same tenant keeps its keys (see `newScenario`). */
+export function buildScenario(name: ScenarioName, seed: number, scale: Partial<ScaleParameters> = {}, previous?: CloudState): CloudState {
+  return name === 'contoso' ? buildContoso(seed, previous) : buildScale(seed, scale, previous);
 }

@@ -50,10 +50,10 @@ function connectorNames(count: number): string[] {
   return names;
 }
 
-export function buildScale(seed = 1, parameters: Partial<ScaleParameters> = {}): CloudState {
+export function buildScale(seed = 1, parameters: Partial<ScaleParameters> = {}, previous?: CloudState): CloudState {
   const p: ScaleParameters = { ...defaultScaleParameters, ...parameters };
   if (p.envs < 1 || p.flows < 1 || p.refs < 1 || p.connectors < 1) throw new RangeError('scale parameters must be positive');
-  const ctx = newScenario('scale', seed, { ...p }, createRng(seed), { displayName: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' });
+  const ctx = newScenario('scale', seed, { ...p }, createRng(seed), { displayName: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' }, previous);
   const { rng } = ctx;
 
   const releaseManager = addUser(ctx, { role: 'releaseManager', displayName: 'Avery Release', alias: 'avery.release', admin: true });
