@@ -144,6 +144,10 @@ export async function runChaosSeed(options: ChaosRunOptions): Promise<ChaosRunRe
       async revoke() {
         if (revoked) return;
         revoked = true;
+        // The sandbox revokes tokens issued before the current second (iat has second precision), so a
+        // token fetched in this same second would survive: wait for the next second, and the token in
+        // use is certainly revoked.
+        await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
         await sb.control('POST', 'tokens/revoke', { app: 'pipeline' });
       },
     };
