@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { FINDING_KIND_LABEL } from '../../shared/report/words';
-import { startHost, type RunningHost } from '../host-fixtures';
 import { DEV, openMatrix, PROD, TEST, UAT, VIEWPORT } from './kit/app';
 import { referenceProblems, SOLUTION } from './kit/sandbox';
 import { screenshots } from './kit/shots';
+import { useStoryHost } from './kit/story-host';
 
 /**
  * Story 3, audit (issue 7): the release manager opens the audit of the release train, finds the
@@ -14,24 +14,14 @@ import { screenshots } from './kit/shots';
  */
 
 const ENVIRONMENTS = [DEV, TEST, UAT, PROD] as const;
-let host: RunningHost;
+const storyHost = useStoryHost();
 
-test.use({ viewport: VIEWPORT, acceptDownloads: true });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  host = await startHost([], { sandboxControl: true });
-});
-
-test.afterAll(async () => {
-  const code = await host.stop();
-  expect(code, host.stderr().slice(-2000)).toBe(0);
-});
+test.use({ acceptDownloads: true });
 
 test('audit: the disabled owner’s connection and the dangling reference, then the HTML release report', async ({ page, context }) => {
   const shot = screenshots(page, 'audit-report');
+  const host = storyHost();
   const control = host.sandbox;
-  if (!control) throw new Error('the host did not hand over its sandbox control');
   // What the audit must find, from the sandbox's own tables.
   const truth = await referenceProblems(control, ENVIRONMENTS);
   expect(truth.ownerDisabled.length).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from '../host-fixtures';
-import { grid, openMatrix, openPlan, planStep, planTotals, PROD, runAndWait, selectColumns, statesOf, VIEWPORT } from './kit/app';
+import { grid, openMatrix, openPlan, planStep, planTotals, PROD, runAndWait, selectColumns, statesOf } from './kit/app';
 import { solutionFlows } from './kit/sandbox';
 import { screenshots } from './kit/shots';
+import { useStoryHost } from './kit/story-host';
 
 /**
  * Story 4, a blocked step (issue 7): in Prod the suggested connections belong to two owners, so a flow
@@ -12,24 +12,12 @@ import { screenshots } from './kit/shots';
  * The run then turns that flow on.
  */
 
-let host: RunningHost;
-
-test.use({ viewport: VIEWPORT });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  host = await startHost([], { sandboxControl: true });
-});
-
-test.afterAll(async () => {
-  const code = await host.stop();
-  expect(code, host.stderr().slice(-2000)).toBe(0);
-});
+const storyHost = useStoryHost();
 
 test('a blocked step shows its reason, and its fix button amends the plan until the step succeeds', async ({ page }) => {
   const shot = screenshots(page, 'blocked-step-fix');
+  const host = storyHost();
   const control = host.sandbox;
-  if (!control) throw new Error('the host did not hand over its sandbox control');
 
   await openMatrix(page, host);
   await selectColumns(page, [PROD]);

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from '../host-fixtures';
-import { expected, grid, openMatrix, openPlan, planTotals, PROD, runAndWait, selectColumns, statesOf, TEST, UAT, VIEWPORT } from './kit/app';
+import { expected, grid, openMatrix, openPlan, planTotals, PROD, runAndWait, selectColumns, statesOf, TEST, UAT } from './kit/app';
 import { solutionFlows, solutionReferences } from './kit/sandbox';
 import { screenshots } from './kit/shots';
+import { useStoryHost } from './kit/story-host';
 
 /**
  * Story 1, first deployment (issue 7): the pipeline has just imported ContosoOperations into Test, UAT
@@ -13,24 +13,12 @@ import { screenshots } from './kit/shots';
  */
 
 const TARGETS = [TEST, UAT, PROD] as const;
-let host: RunningHost;
-
-test.use({ viewport: VIEWPORT });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  host = await startHost([], { sandboxControl: true });
-});
-
-test.afterAll(async () => {
-  const code = await host.stop();
-  expect(code, host.stderr().slice(-2000)).toBe(0);
-});
+const storyHost = useStoryHost();
 
 test('first deployment: wire and turn on every flow in Test, UAT and Prod', async ({ page }) => {
   const shot = screenshots(page, 'first-deployment');
+  const host = storyHost();
   const control = host.sandbox;
-  if (!control) throw new Error('the host did not hand over its sandbox control');
   const flows = [...(await solutionFlows(control, TEST)).keys()];
   const references = [...(await solutionReferences(control, TEST)).keys()];
   expect(flows.length).toBeGreaterThan(0);

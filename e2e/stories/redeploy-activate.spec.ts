@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from '../host-fixtures';
-import { expected, grid, openMatrix, openPlan, planTotals, PROD, runAndWait, showOnly, statesOf, TEST, UAT, VIEWPORT, wireAndActivateFirstDeployment } from './kit/app';
+import { expected, grid, openMatrix, openPlan, planTotals, PROD, runAndWait, showOnly, statesOf, TEST, UAT, wireAndActivateFirstDeployment } from './kit/app';
 import { deploy, solutionFlows } from './kit/sandbox';
 import { screenshots } from './kit/shots';
+import { useStoryHost } from './kit/story-host';
 
 /**
  * Story 2, after every deployment (issue 7): the release is wired and on; the pipeline imports the
@@ -12,24 +12,12 @@ import { screenshots } from './kit/shots';
  */
 
 const TARGETS = [TEST, UAT, PROD] as const;
-let host: RunningHost;
-
-test.use({ viewport: VIEWPORT });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  host = await startHost([], { sandboxControl: true });
-});
-
-test.afterAll(async () => {
-  const code = await host.stop();
-  expect(code, host.stderr().slice(-2000)).toBe(0);
-});
+const storyHost = useStoryHost();
 
 test('after a pipeline deployment: refresh, select all, activate, every flow on again', async ({ page }) => {
   const shot = screenshots(page, 'redeploy-activate');
+  const host = storyHost();
   const control = host.sandbox;
-  if (!control) throw new Error('the host did not hand over its sandbox control');
   const flows = [...(await solutionFlows(control, TEST)).keys()];
 
   await openMatrix(page, host);

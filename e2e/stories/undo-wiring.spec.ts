@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from '../host-fixtures';
-import { expected, openMatrix, openPlan, planTotals, results, reviewDialog, runAndWait, selectColumns, showOnly, statesOf, TEST, VIEWPORT } from './kit/app';
+import { expected, openMatrix, openPlan, planTotals, results, reviewDialog, runAndWait, selectColumns, showOnly, statesOf, TEST } from './kit/app';
 import { solutionReferences } from './kit/sandbox';
 import { screenshots } from './kit/shots';
+import { useStoryHost } from './kit/story-host';
 
 /**
  * Story 5, undo (issue 7): Test is wired with the suggested connections; then the release manager learns
@@ -11,24 +11,12 @@ import { screenshots } from './kit/shots';
  * restores the previous wiring, in the matrix and in the environment itself. History keeps both runs.
  */
 
-let host: RunningHost;
-
-test.use({ viewport: VIEWPORT });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  host = await startHost([], { sandboxControl: true });
-});
-
-test.afterAll(async () => {
-  const code = await host.stop();
-  expect(code, host.stderr().slice(-2000)).toBe(0);
-});
+const storyHost = useStoryHost();
 
 test('undo restores the previous wiring', async ({ page }) => {
   const shot = screenshots(page, 'undo-wiring');
+  const host = storyHost();
   const control = host.sandbox;
-  if (!control) throw new Error('the host did not hand over its sandbox control');
   const before = await solutionReferences(control, TEST);
   const references = [...before.keys()];
 
